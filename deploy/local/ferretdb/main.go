@@ -1,0 +1,42 @@
+// Command ferretdb-launcher runs FerretDB 1.x with its embedded SQLite backend on a loopback port.
+//
+// FerretDB's own command panics when built with `go install` (it wants a version file that the module
+// does not ship), so the local stack embeds it through its public package instead.
+package main
+
+import (
+	"context"
+	"flag"
+	"log"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/FerretDB/FerretDB/ferretdb"
+)
+
+func main() {
+	listen := flag.String("listen", "127.0.0.1:27017", "address for the MongoDB wire protocol")
+	dir := flag.String("dir", "", "folder that holds the SQLite databases (created when missing)")
+	flag.Parse()
+	if *dir == "" {
+		log.Fatal("-dir is required: name the folder for the SQLite databases")
+	}
+	if err := os.MkdirAll(*dir, 0o755); err != nil {
+		log.Fatalf("cannot create %s: %v", *dir, err)
+	}
+
+	f, err := ferretdb.New(&ferretdb.Config{
+		Listener:  ferretdb.ListenerConfig{TCP: *listen},
+		Handler:   "sqlite",
+		SQLiteURL: "file:" + *dir + "/",
+	})
+	if err != nil {
+		log.Fatalf("cannot configure FerretDB: %v", err)
+	}
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	log.Printf("FerretDB listening on %s, data in %s", *listen, *dir)
+	f.Run(ctx)
+}
