@@ -1,0 +1,113 @@
+"""Gathering a burst of changes for one recipient into one e-mail.
+
+Schedules change in bursts (an optimisation run moves dozens of meetings within seconds), and one e-mail per
+change would bury the participant. So changes wait: once the oldest pending change for a recipient has waited
+the gathering window, everything pending for that recipient goes out together, at most ``max_changes_per_email``
+per e-mail (the rest follows in further e-mails at once, oldest first). The decision is pure: the service passes
+the pending changes and the time, and stores what was decided before sending.
+
+Several changes to one meeting in a burst are all told (the reader learns it was moved, then cancelled), but only
+the latest version of each meeting is attached as an invitation: an older one would be stale on arrival.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from notifications.domain.changes import Change, MeetingCancelled, MeetingChange, MeetingRescheduled, MeetingScheduled
+from notifications.domain.dedupe import dedupe_key, gathered_dedupe_key
+from notifications.domain.recipient import Recipient
+
+
+@dataclass(frozen=True)
+class PendingChange:
+    """A change waiting to be sent to one recipient, and when the service received it."""
+
+    change: Change
+    arrived_at: datetime
+
+
+@dataclass(frozen=True)
+class GatheringPolicy:
+    """How long to wait for more news before sending, and how much news one e-mail may carry."""
+
+    window: timedelta = timedelta(minutes=2)
+    max_changes_per_email: int = 20
+
+    def __post_init__(self) -> None:
+        if self.window < timedelta(0):
+            raise ValueError("the gathering window cannot be negative")
+        if self.max_changes_per_email < 1:
+            raise ValueError("an e-mail must be allowed to carry at least one change")
+
+
+@dataclass(frozen=True)
+class Burst:
+    """Changes to send to one recipient in one e-mail, in the order they are told, with the e-mail's dedupe key."""
+
+    recipient: Recipient
+    changes: tuple[Change, ...]
+    dedupe_key: str
+    change_keys: tuple[str, ...]
+
+
+def due_bursts(
+    pending: Sequence[PendingChange], *, recipient: Recipient, now: datetime, policy: GatheringPolicy
+) -> list[Burst]:
+    """The e-mails to send to ``recipient`` now; empty while the oldest pending change is inside the window.
+
+    Duplicates (the same change delivered twice) are told once.
+    """
+    remaining = _unique_by_key(sorted(pending, key=lambda item: (item.arrived_at, item.change.occurred_at)), recipient)
+    bursts: list[Burst] = []
+    while remaining and now - remaining[0].arrived_at >= policy.window:
+        taken, remaining = remaining[: policy.max_changes_per_email], remaining[policy.max_changes_per_email :]
+        told = sorted((item.change for item in taken), key=_telling_order)
+        keys = tuple(dedupe_key(change, recipient) for change in told)
+        bursts.append(Burst(recipient, tuple(told), gathered_dedupe_key(keys), keys))
+    return bursts
+
+
+def next_due_at(pending: Sequence[PendingChange], *, policy: GatheringPolicy) -> datetime | None:
+    """When the recipient's pending changes become due, so the service knows when to look again."""
+    if not pending:
+        return None
+    return min(item.arrived_at for item in pending) + policy.window
+
+
+def latest_per_meeting(changes: Iterable[Change]) -> list[MeetingChange]:
+    """The newest version of each meeting among ``changes``: the invitations worth attaching, in meeting order.
+
+    At equal versions a cancellation wins, so a meeting that was cancelled is never re-invited by accident.
+    """
+    latest: dict[str, MeetingChange] = {}
+    for change in changes:
+        if not isinstance(change, MeetingScheduled | MeetingRescheduled | MeetingCancelled):
+            continue
+        held = latest.get(change.meeting.meeting_id)
+        if held is None or _recency(change) > _recency(held):
+            latest[change.meeting.meeting_id] = change
+    return sorted(latest.values(), key=lambda change: (change.meeting.starts_at, change.meeting.meeting_id))
+
+
+def _recency(change: MeetingChange) -> tuple[int, bool, datetime]:
+    return change.meeting.version, isinstance(change, MeetingCancelled), change.occurred_at
+
+
+def _telling_order(change: Change) -> tuple:
+    # News about one meeting is told in version order even when it arrived out of order.
+    version = change.meeting.version if isinstance(change, MeetingScheduled | MeetingRescheduled | MeetingCancelled) else -1
+    return change.occurred_at, version
+
+
+def _unique_by_key(pending: list[PendingChange], recipient: Recipient) -> list[PendingChange]:
+    seen: set[str] = set()
+    unique: list[PendingChange] = []
+    for item in pending:
+        key = dedupe_key(item.change, recipient)
+        if key not in seen:
+            seen.add(key)
+            unique.append(item)
+    return unique
