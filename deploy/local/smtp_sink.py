@@ -1,0 +1,36 @@
+"""An SMTP server on loopback that keeps every message it receives as a file in a Maildir folder.
+
+Tests and people read what the platform sent with ``mailbox.Maildir`` or any mail reader. Run by stack.py.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import signal
+from pathlib import Path
+
+from aiosmtpd.controller import Controller
+from aiosmtpd.handlers import Mailbox
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=1025)
+    parser.add_argument("--maildir", required=True, type=Path)
+    args = parser.parse_args()
+    args.maildir.mkdir(parents=True, exist_ok=True)
+    controller = Controller(Mailbox(str(args.maildir)), hostname=args.host, port=args.port)
+    controller.start()
+    print(f"SMTP sink on {args.host}:{args.port}, writing to {args.maildir}", flush=True)
+    loop = asyncio.new_event_loop()
+    stop = asyncio.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    loop.run_until_complete(stop.wait())
+    controller.stop()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,162 @@
+"""The consumer pipeline every service runs for every record:
+
+parse (bad bytes → dead letter) → skip types this service does not handle → skip duplicates → handle →
+park when it waits for something → dead-letter when it keeps failing → mark as processed → run the parked
+messages its handling released. The subscriber commits the offset only after this returns, so nothing is lost.
+
+Handlers are idempotent on their own (natural keys, versions); the processed-id record spares them most
+redeliveries. A store or broker outage is not the message's fault: the pipeline waits and retries instead of
+dead-lettering.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import time
+from collections.abc import Awaitable, Callable, Iterable
+from typing import Any
+
+import structlog
+from aiokafka.errors import KafkaError
+from prometheus_client import Counter, Histogram
+from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import DuplicateKeyError, PyMongoError
+
+from contracts.base import Message
+from contracts.envelope import Envelope
+from contracts.registry import ContractViolation, open_message
+
+from .dead_letters import DeadLetters
+from .parking import ParkingLot, WaitFor
+from .records import Record
+
+log = structlog.get_logger()
+
+Handler = Callable[[Envelope, Any], Awaitable[Iterable[str] | None]]
+"""Handles one typed payload; may return keys that are now available to parked messages (e.g. 'event:<id>')."""
+
+MESSAGES = Counter("messages_total", "Consumed messages by topic, type and outcome", ["topic", "type", "outcome"])
+HANDLE_SECONDS = Histogram("message_handle_seconds", "Time to handle one message", ["topic"])
+
+_INFRASTRUCTURE_ERRORS = (PyMongoError, KafkaError, ConnectionError, TimeoutError)
+
+
+class Unprocessable(Exception):
+    """Raised by a handler for a message that can never be handled (e.g. it names an unknown event): it goes to the
+    dead-letter topic at once with this reason."""
+
+
+class Inbox:
+    def __init__(
+        self, database: AsyncDatabase, dead_letters: DeadLetters, parking: ParkingLot, *, attempts: int = 3
+    ) -> None:
+        self._processed = database["processed_messages"]
+        self._dead_letters = dead_letters
+        self._parking = parking
+        self._attempts = attempts
+        self._handlers: dict[str, dict[type[Message], Handler]] = {}
+
+    def register(self, topic: str, handlers: dict[type[Message], Handler]) -> None:
+        self._handlers.setdefault(topic, {}).update(handlers)
+
+    @property
+    def topics(self) -> list[str]:
+        return list(self._handlers)
+
+    async def receive(self, record: Record) -> None:
+        """Handle one consumed record completely; returns when its offset may be committed."""
+        released = await self._process(record)
+        while released:
+            key = released.pop(0)
+            async for message_id, parked in self._parking.waiting_for(key):
+                outcome = await self._process(parked, from_parking=message_id)
+                released.extend(k for k in outcome if k not in released)
+
+    async def _process(self, record: Record, from_parking: str | None = None) -> list[str]:
+        topic = record.topic
+        try:
+            envelope, payload = open_message(record.value, topic)
+        except ContractViolation as exc:
+            MESSAGES.labels(topic, "invalid", "dead_lettered").inc()
+            await self._dead_letters.send(record, str(exc))
+            return []
+        handler = self._handlers.get(topic, {}).get(type(payload))
+        if handler is None:
+            MESSAGES.labels(topic, envelope.type, "ignored").inc()
+            return []
+        message_id = str(envelope.message_id)
+        structlog.contextvars.bind_contextvars(
+            message_id=message_id, event_id=envelope.event_id, correlation_id=str(envelope.correlation_id),
+            message_type=envelope.type,
+        )
+        try:
+            if await self._retrying(lambda: self._processed.find_one({"_id": message_id}, {"_id": 1})):
+                MESSAGES.labels(topic, envelope.type, "duplicate").inc()
+                if from_parking:
+                    await self._parking.remove(from_parking)
+                return []
+            released, outcome = await self._handle(record, envelope, payload, handler)
+            if outcome == "parked":
+                return []
+            await self._retrying(lambda: self._mark_processed(message_id))
+            if from_parking:
+                await self._parking.remove(from_parking)
+            MESSAGES.labels(topic, envelope.type, outcome).inc()
+            return list(released)
+        finally:
+            structlog.contextvars.unbind_contextvars("message_id", "event_id", "correlation_id", "message_type")
+
+    async def _handle(self, record: Record, envelope: Envelope, payload: Any, handler: Handler) -> tuple[Iterable[str], str]:
+        failures = 0
+        while True:
+            started = time.perf_counter()
+            try:
+                released = await handler(envelope, payload)
+                HANDLE_SECONDS.labels(record.topic).observe(time.perf_counter() - started)
+                return released or (), "handled"
+            except WaitFor as wait:
+                await self._retrying(lambda: self._parking.park(str(envelope.message_id), record, wait))
+                log.info("message.parked", waiting_for=list(wait.keys), reason=wait.reason)
+                MESSAGES.labels(record.topic, envelope.type, "parked").inc()
+                return (), "parked"
+            except Unprocessable as exc:
+                await self._dead_letters.send(record, f"{envelope.type}: {exc}")
+                return (), "dead_lettered"
+            except _INFRASTRUCTURE_ERRORS as exc:
+                log.warning("message.infrastructure_error", error=repr(exc))
+                await asyncio.sleep(1.0)
+            except Exception as exc:
+                failures += 1
+                if failures >= self._attempts:
+                    log.exception("message.failed")
+                    await self._dead_letters.send(
+                        record, f"{envelope.type} could not be handled after {failures} attempts: {type(exc).__name__}: {exc}"
+                    )
+                    return (), "dead_lettered"
+                await asyncio.sleep(0.1 * failures)
+
+    async def _mark_processed(self, message_id: str) -> None:
+        try:
+            await self._processed.insert_one({"_id": message_id, "at": dt.datetime.now(dt.UTC)})
+        except DuplicateKeyError:
+            pass
+
+    async def expire_parked(self, max_age_seconds: float) -> int:
+        """Dead-letter parked messages that waited too long, with what they waited for."""
+        cutoff = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=max_age_seconds)
+        expired = 0
+        async for message_id, record, reason in self._parking.expired(cutoff):
+            await self._dead_letters.send(record, f"waited more than {max_age_seconds:.0f} s and gave up: {reason}")
+            await self._parking.remove(message_id)
+            expired += 1
+        return expired
+
+    @staticmethod
+    async def _retrying(operation: Callable[[], Awaitable[Any]]) -> Any:
+        while True:
+            try:
+                return await operation()
+            except _INFRASTRUCTURE_ERRORS as exc:
+                log.warning("store.unavailable", error=repr(exc))
+                await asyncio.sleep(1.0)

@@ -1,0 +1,155 @@
+"""Builds one service process: MongoDB, the Kafka broker (acks=all, idempotent), the consumer pipeline, the outbox
+relay, and an HTTP app with health, readiness, Prometheus metrics and the service's own routes.
+
+A service's bootstrap creates a :class:`ServiceRuntime`, registers its handlers with :meth:`consume`, its
+collections with :meth:`watch_outbox`, and calls :meth:`run`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any
+
+import structlog
+import uvicorn
+from faststream import AckPolicy
+from faststream.kafka import KafkaBroker
+from faststream.kafka.annotations import KafkaMessage
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from pymongo import AsyncMongoClient
+from pymongo.asynchronous.collection import AsyncCollection
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from contracts.base import Message
+
+from .dead_letters import DeadLetters
+from .inbox import Handler, Inbox
+from .logs import configure_logging
+from .outbox import OutboxRelay
+from .parking import ParkingLot
+from .records import Record
+from .settings import ServiceSettings
+
+log = structlog.get_logger()
+
+
+class ServiceRuntime:
+    def __init__(self, name: str, settings: ServiceSettings) -> None:
+        configure_logging(name, settings.log_level)
+        self.name = name
+        self.settings = settings
+        self.mongo: AsyncMongoClient = AsyncMongoClient(settings.mongo_url, tz_aware=True, serverSelectionTimeoutMS=5000)
+        self.database = self.mongo[settings.mongo_database or name]
+        self.broker = KafkaBroker(
+            settings.kafka_bootstrap, acks="all", enable_idempotence=True, client_id=name, logger=None, linger_ms=1
+        )
+        self.dead_letters = DeadLetters(name, self.publish)
+        self.parking = ParkingLot(self.database)
+        self.inbox = Inbox(self.database, self.dead_letters, self.parking, attempts=settings.handler_attempts)
+        self.relay = OutboxRelay(self.publish, [])
+        self.routes: list[BaseRoute] = []
+        self._startup: list[Callable[[], Awaitable[None]]] = [self.parking.ensure_indexes]
+        self._background: list[Callable[[asyncio.Event], Awaitable[None]]] = []
+        self._started = False
+
+    # --- wiring -----------------------------------------------------------------------------------------------------
+
+    async def publish(self, topic: str, value: bytes, key: bytes) -> None:
+        await self.broker.publish(value, topic, key=key)
+
+    def consume(self, topic: str, handlers: dict[type[Message], Handler]) -> None:
+        self.inbox.register(topic, handlers)
+
+    def watch_outbox(self, *collections: AsyncCollection) -> None:
+        for collection in collections:
+            self.relay.watch(collection)
+
+    def on_startup(self, hook: Callable[[], Awaitable[None]]) -> None:
+        self._startup.append(hook)
+
+    def in_background(self, task: Callable[[asyncio.Event], Awaitable[None]]) -> None:
+        """Run ``task(stop)`` for the life of the process (periodic jobs)."""
+        self._background.append(task)
+
+    def _subscribe(self) -> None:
+        for topic in self.inbox.topics:
+            subscriber = self.broker.subscriber(
+                topic, group_id=self.name, ack_policy=AckPolicy.MANUAL, auto_offset_reset="earliest",
+                max_poll_records=100,
+            )
+
+            async def on_record(msg: KafkaMessage) -> None:
+                await self.inbox.receive(Record.from_consumer_record(msg.raw_message))
+                await msg.ack()
+
+            subscriber(on_record)
+
+    # --- HTTP -------------------------------------------------------------------------------------------------------
+
+    async def _health(self, request: Request) -> Response:
+        return JSONResponse({"service": self.name, "status": "alive"})
+
+    async def _ready(self, request: Request) -> Response:
+        checks = {"started": self._started}
+        try:
+            await self.mongo.admin.command("ping")
+            checks["store"] = True
+        except Exception:
+            checks["store"] = False
+        checks["broker"] = bool(self._started and await self.broker.ping(timeout=2))
+        ok = all(checks.values())
+        return JSONResponse({"service": self.name, "ready": ok, "checks": checks}, status_code=200 if ok else 503)
+
+    async def _metrics(self, request: Request) -> Response:
+        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
+    @contextlib.asynccontextmanager
+    async def _lifespan(self, app: Starlette) -> AsyncIterator[None]:
+        for hook in self._startup:
+            await hook()
+        self._subscribe()
+        await self.broker.start()
+        await self.relay.sweep()
+        stop = asyncio.Event()
+        tasks = [asyncio.create_task(task(stop)) for task in self._background]
+        tasks.append(asyncio.create_task(self.relay.run(self.settings.outbox_sweep_seconds, stop)))
+        tasks.append(asyncio.create_task(self._expire_parked(stop)))
+        self._started = True
+        log.info("service.started", topics=self.inbox.topics, port=self.settings.http_port)
+        try:
+            yield
+        finally:
+            stop.set()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            await self.broker.stop()
+            await self.mongo.close()
+            log.info("service.stopped")
+
+    async def _expire_parked(self, stop: asyncio.Event) -> None:
+        interval = min(60.0, self.settings.parked_expiry_seconds / 4)
+        while not stop.is_set():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), interval)
+            with contextlib.suppress(Exception):
+                await self.inbox.expire_parked(self.settings.parked_expiry_seconds)
+
+    def asgi(self) -> Starlette:
+        routes = [
+            Route("/health", self._health),
+            Route("/ready", self._ready),
+            Route("/metrics", self._metrics),
+            *self.routes,
+        ]
+        return Starlette(routes=routes, lifespan=self._lifespan)
+
+    def run(self) -> None:
+        uvicorn.run(
+            self.asgi(), host=self.settings.http_host, port=self.settings.http_port, log_config=None, access_log=False
+        )
+
+

@@ -1,0 +1,111 @@
+"""MongoDB repositories of the registration service. Each save writes the state and its outbox in one update,
+then relays the outbox at once."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from pymongo.asynchronous.database import AsyncDatabase
+
+from contracts.events import EventDetails, EventDraft
+from contracts.registrations import Registration
+from servicekit.outbox import OutboxRelay, Outgoing, outbox_fields
+
+from ..domain.admission import ParticipantStatus, StoredRegistration
+
+
+class MongoEvents:
+    def __init__(self, database: AsyncDatabase, relay: OutboxRelay) -> None:
+        self.collection = database["events"]
+        self._relay = relay
+
+    async def get(self, event_id: str) -> EventDetails | None:
+        document = await self.collection.find_one({"_id": event_id}, {"details": 1})
+        return EventDetails.model_validate(document["details"]) if document else None
+
+    async def get_draft(self, event_id: str) -> EventDraft | None:
+        document = await self.collection.find_one({"_id": event_id}, {"draft": 1})
+        return EventDraft.model_validate(document["draft"]) if document else None
+
+    async def save(self, event: EventDetails, draft: EventDraft, messages: Sequence[Outgoing]) -> None:
+        await self.collection.update_one(
+            {"_id": event.event_id},
+            {
+                "$set": {
+                    "details": event.model_dump(mode="json"),
+                    "draft": draft.model_dump(mode="json"),
+                    "revision": event.revision,
+                    **outbox_fields(messages),
+                }
+            },
+            upsert=True,
+        )
+        await self._relay.relay(self.collection, event.event_id)
+
+
+class MongoParticipants:
+    def __init__(self, database: AsyncDatabase, relay: OutboxRelay) -> None:
+        self.collection = database["participants"]
+        self._relay = relay
+
+    async def ensure_indexes(self) -> None:
+        await self.collection.create_index([("event_id", 1), ("status", 1)])
+        await self.collection.create_index([("event_id", 1), ("source", 1), ("reference", 1)], unique=True)
+
+    async def get(self, participant_id: str) -> StoredRegistration | None:
+        document = await self.collection.find_one({"_id": participant_id}, {"outbox": 0})
+        if not document:
+            return None
+        registration = document.get("registration")
+        return StoredRegistration(
+            participant_id=participant_id,
+            status=ParticipantStatus(document["status"]),
+            revision=document["revision"],
+            registration=Registration.model_validate(registration) if registration else None,
+        )
+
+    async def count_active(self, event_id: str) -> int:
+        return await self.collection.count_documents({"event_id": event_id, "status": ParticipantStatus.ACTIVE.value})
+
+    async def save(
+        self,
+        *,
+        event_id: str,
+        participant_id: str,
+        source: str,
+        reference: str,
+        status: ParticipantStatus,
+        revision: int,
+        registration: Registration | None,
+        unavailable_slot_ids: tuple[str, ...],
+        messages: Sequence[Outgoing],
+    ) -> None:
+        state = {
+            "event_id": event_id,
+            "source": source,
+            "reference": reference,
+            "status": status.value,
+            "revision": revision,
+            "registration": registration.model_dump(mode="json") if registration else None,
+            "unavailable_slot_ids": list(unavailable_slot_ids),
+            "updated_at": dt.datetime.now(dt.UTC),
+        }
+        await self.collection.update_one(
+            {"_id": participant_id}, {"$set": {**state, **outbox_fields(messages)}}, upsert=True
+        )
+        await self._relay.relay(self.collection, participant_id)
+
+
+class MongoInboundLog:
+    def __init__(self, database: AsyncDatabase, relay: OutboxRelay) -> None:
+        self.collection = database["inbound_answers"]
+        self._relay = relay
+
+    async def answer(self, message_id: str, event_id: str, messages: Sequence[Outgoing]) -> None:
+        await self.collection.update_one(
+            {"_id": message_id},
+            {"$set": {"event_id": event_id, "at": dt.datetime.now(dt.UTC), **outbox_fields(messages)}},
+            upsert=True,
+        )
+        await self._relay.relay(self.collection, message_id)

@@ -1,0 +1,46 @@
+"""What the registration use cases need from the outside world."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol
+
+from contracts.events import EventDetails, EventDraft
+from contracts.registrations import Registration
+from servicekit.outbox import Outgoing
+
+from ..domain.admission import ParticipantStatus, StoredRegistration
+
+
+class EventRepository(Protocol):
+    async def get(self, event_id: str) -> EventDetails | None: ...
+
+    async def get_draft(self, event_id: str) -> EventDraft | None: ...
+
+    async def save(self, event: EventDetails, draft: EventDraft, messages: Sequence[Outgoing]) -> None: ...
+
+
+class ParticipantRepository(Protocol):
+    async def get(self, participant_id: str) -> StoredRegistration | None: ...
+
+    async def count_active(self, event_id: str) -> int: ...
+
+    async def save(
+        self,
+        *,
+        event_id: str,
+        participant_id: str,
+        source: str,
+        reference: str,
+        status: ParticipantStatus,
+        revision: int,
+        registration: Registration | None,
+        unavailable_slot_ids: tuple[str, ...],
+        messages: Sequence[Outgoing],
+    ) -> None: ...
+
+
+class InboundLog(Protocol):
+    """Answers to inbound messages that changed no participant (refusals, stale revisions)."""
+
+    async def answer(self, message_id: str, event_id: str, messages: Sequence[Outgoing]) -> None: ...

@@ -1,0 +1,72 @@
+"""Use case: a sending system submits a registration (new, or a new revision of one)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from contracts.envelope import Envelope
+from contracts.registrations import OutcomeStatus, ParticipantRegistered, ParticipantUpdated, RegistrationSubmitted
+from contracts.topics import REGISTRATIONS
+from servicekit.inbox import Unprocessable
+from servicekit.outbox import caused_by
+
+from ..domain.admission import ParticipantStatus, Verdict, decide
+from ..domain.identity import participant_id_for
+from .outcomes import PRODUCER, outcome
+from .ports import EventRepository, InboundLog, ParticipantRepository
+
+
+class UnknownEvent(Unprocessable):
+    """The submission names an event registration has never published."""
+
+
+async def submit_registration(
+    submission: RegistrationSubmitted,
+    cause: Envelope,
+    events: EventRepository,
+    participants: ParticipantRepository,
+    inbound: InboundLog,
+    now: dt.datetime,
+) -> OutcomeStatus:
+    event = await events.get(cause.event_id)
+    if event is None:
+        reason = [("event_id", f"event '{cause.event_id}' does not exist; check the id with the event's operator")]
+        await inbound.answer(str(cause.message_id), cause.event_id, [outcome(cause, submission, OutcomeStatus.REFUSED, revision=submission.revision, reasons=reason)])
+        raise UnknownEvent(reason[0][1])
+    participant_id = participant_id_for(event.event_id, submission.source, submission.reference)
+    stored = await participants.get(participant_id)
+    admission = decide(
+        event, stored, submission.revision, submission.registration,
+        admitted=await participants.count_active(event.event_id), now=now,
+    )
+    if admission.verdict in (Verdict.REFUSE, Verdict.STALE, Verdict.UNCHANGED):
+        status = {
+            Verdict.REFUSE: OutcomeStatus.REFUSED,
+            Verdict.STALE: OutcomeStatus.IGNORED_STALE,
+            Verdict.UNCHANGED: OutcomeStatus.UNCHANGED,
+        }[admission.verdict]
+        known = participant_id if stored and stored.status is ParticipantStatus.ACTIVE else None
+        await inbound.answer(
+            str(cause.message_id), event.event_id,
+            [outcome(cause, submission, status, revision=submission.revision, participant_id=known, reasons=admission.reasons)],
+        )
+        return status
+    fields = dict(
+        participant_id=participant_id, source=submission.source, reference=submission.reference,
+        revision=submission.revision, registration=submission.registration,
+        unavailable_slot_ids=admission.unavailable_slot_ids,
+    )
+    if admission.verdict is Verdict.ADMIT:
+        fact, status = ParticipantRegistered(**fields), OutcomeStatus.ACCEPTED
+    else:
+        fact, status = ParticipantUpdated(**fields, changed_fields=tuple(admission.changed_fields)), OutcomeStatus.UPDATED
+    await participants.save(
+        event_id=event.event_id, participant_id=participant_id, source=submission.source,
+        reference=submission.reference, status=ParticipantStatus.ACTIVE, revision=submission.revision,
+        registration=submission.registration, unavailable_slot_ids=admission.unavailable_slot_ids,
+        messages=[
+            caused_by(cause, REGISTRATIONS, fact, producer=PRODUCER),
+            outcome(cause, submission, status, revision=submission.revision, participant_id=participant_id),
+        ],
+    )
+    return status

@@ -1,0 +1,46 @@
+"""Thin subscribers: typed contract in, use case called, keys released for parked messages out."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from contracts.envelope import Envelope
+from contracts.operator import PublishEvent
+from contracts.registrations import (
+    RegistrationErasureRequested,
+    RegistrationSubmitted,
+    RegistrationWithdrawalRequested,
+)
+from contracts.topics import OPERATOR_COMMANDS, REGISTRATIONS_INBOUND
+from servicekit.service import ServiceRuntime
+
+from ..application.publish_event import publish_event
+from ..application.submit_registration import submit_registration
+from ..application.withdraw_registration import erase_registration, withdraw_registration
+from ..application.ports import EventRepository, InboundLog, ParticipantRepository
+
+
+def register_consumers(
+    runtime: ServiceRuntime, events: EventRepository, participants: ParticipantRepository, inbound: InboundLog
+) -> None:
+    async def on_publish_event(envelope: Envelope, command: PublishEvent) -> list[str]:
+        return await publish_event(command, envelope, events)
+
+    async def on_submitted(envelope: Envelope, submission: RegistrationSubmitted) -> None:
+        await submit_registration(submission, envelope, events, participants, inbound, dt.datetime.now(dt.UTC))
+
+    async def on_withdrawal(envelope: Envelope, request: RegistrationWithdrawalRequested) -> None:
+        await withdraw_registration(request, envelope, participants, inbound)
+
+    async def on_erasure(envelope: Envelope, request: RegistrationErasureRequested) -> None:
+        await erase_registration(request, envelope, participants, inbound)
+
+    runtime.consume(OPERATOR_COMMANDS, {PublishEvent: on_publish_event})
+    runtime.consume(
+        REGISTRATIONS_INBOUND,
+        {
+            RegistrationSubmitted: on_submitted,
+            RegistrationWithdrawalRequested: on_withdrawal,
+            RegistrationErasureRequested: on_erasure,
+        },
+    )
