@@ -1,0 +1,445 @@
+"""The in-memory suggestion index of one event, built in one go and kept fresh one change at a time.
+
+Each participant keeps a ranked list of its best allowed candidates, ``depth`` deep (3 × list size). The first
+``window`` of them (2 × list size) are what the shown list is drawn from; the rest is a reserve, so that losing a
+candidate rarely means rescoring. Because only the window is ever read, and the window is always the exact best
+``window`` candidates, the shown lists do not depend on the order in which changes arrived: after any sequence of
+``upsert``/``remove`` they equal a full build over the same participants with the same term statistics.
+
+A newcomer is scored only against participants that share at least one term with it (inverted index over
+terms, sector codes and NACE divisions); it enters a list only if it beats the lowest score kept there.
+
+Exposure: a participant appears in at most ``exposure_cap`` shown lists (``exposure_factor`` × list size). When
+more lists want them, the lists where the pair scores highest keep them and the others move on to their next
+candidate. This one rule, checked per candidate, keeps popular participants from drowning everyone else while
+leaving strong pairs intact.
+
+Term statistics (IDF) are frozen between full refreshes: a newcomer's words are weighted with the statistics of
+the last build, and a word nobody had counts as seen once. One newcomer shifts IDF negligibly in a large event;
+call :meth:`SuggestionIndex.refresh` periodically (e.g. nightly, or after the event grew by a tenth) to recompute
+them. A policy change needs :meth:`SuggestionIndex.replace_policy`, which rebuilds everything.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from bisect import bisect_left
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from .bulk import Ranked, rank_everyone
+from .features import Bags, Features, TermStatistics
+from .participant import Participant
+from .policy import MatchContext, Policy, may_meet, pair
+from .reasons import explain
+from .scoring import MIN_SCORE, answer, combine
+
+
+@dataclass(frozen=True, slots=True)
+class Suggestion:
+    """One candidate partner for a participant: the partner, the pair's score (0..1) and why, in words."""
+
+    partner_id: str
+    score: float
+    reasons: tuple[str, ...]
+
+
+Shown = tuple[tuple[str, float], ...]
+
+
+class SuggestionIndex:
+    """Suggestions for every participant of one event. Not thread-safe: one event is handled by one consumer."""
+
+    def __init__(
+        self,
+        policy: Policy | None = None,
+        *,
+        list_size: int = 10,
+        exposure_factor: float = 1.5,
+        declined: Iterable[tuple[str, str]] = (),
+        accepted_counts: dict[str, int] | None = None,
+    ) -> None:
+        if list_size < 1:
+            raise ValueError("list_size must be at least 1")
+        self.list_size = list_size
+        self.window = 2 * list_size
+        self.depth = 3 * list_size
+        self.exposure_cap = None if math.isinf(exposure_factor) else max(1, math.ceil(exposure_factor * list_size))
+        self._declined: set[frozenset[str]] = {pair(a, b) for a, b in declined}
+        self._accepted: dict[str, int] = dict(accepted_counts or {})
+        self._context = MatchContext(policy or Policy(), self._declined, self._accepted)
+        self.statistics = TermStatistics({}, 0)
+        self._reset()
+
+    def _reset(self) -> None:
+        self._participants: dict[str, Participant] = {}
+        self._bags: dict[str, Bags] = {}
+        self._features: dict[str, Features] = {}
+        self._by_request: dict[str, dict[str, float]] = {}
+        self._by_offer: dict[str, dict[str, float]] = {}
+        self._by_interest: dict[str, dict[str, float]] = {}
+        self._by_division: dict[str, set[str]] = {}
+        self._by_sector: dict[str, set[str]] = {}
+        self._ranked: dict[str, Ranked] = {}
+        self._exhaustive: dict[str, bool] = {}
+        self._holders: dict[str, set[str]] = {}
+        self._admirers: dict[str, dict[str, float]] = {}
+        self._admitted: dict[str, frozenset[str] | None] = {}
+        self._shown: dict[str, Shown] = {}
+        self._dirty: set[str] = set()
+        self._touched: set[str] = set()
+
+    # --- reading ---------------------------------------------------------------------------------------------------
+
+    @property
+    def context(self) -> MatchContext:
+        return self._context
+
+    @property
+    def participant_ids(self) -> list[str]:
+        return list(self._participants)
+
+    def participant(self, participant_id: str) -> Participant | None:
+        return self._participants.get(participant_id)
+
+    def suggestions_for(self, participant_id: str, k: int | None = None) -> list[Suggestion]:
+        """The participant's list, best first, at most ``k`` (default: the list size) long; empty if unknown."""
+        viewer = self._participants.get(participant_id)
+        if viewer is None:
+            return []
+        shown = self._shown.get(participant_id, ())[: self.list_size if k is None else k]
+        return [
+            Suggestion(partner, score, tuple(explain(viewer, self._participants[partner], self.statistics)))
+            for partner, score in shown
+        ]
+
+    def ranked_ids(self, participant_id: str) -> list[str]:
+        """Partner ids of the participant's shown list, without reasons (cheap)."""
+        return [partner for partner, _ in self._shown.get(participant_id, ())]
+
+    def appearances(self) -> dict[str, int]:
+        """How many shown lists each participant appears in (every participant, zeros included)."""
+        counts = dict.fromkeys(self._participants, 0)
+        for shown in self._shown.values():
+            for partner, _ in shown:
+                counts[partner] += 1
+        return counts
+
+    def may_meet(self, a: str, b: str) -> str | None:
+        """Whether the policy lets the two participants meet: None, or the reason why not."""
+        for pid in (a, b):
+            if pid not in self._participants:
+                return f"participant {pid} is not registered for this event"
+        return may_meet(self._participants[a], self._participants[b], self._context)
+
+    # --- building --------------------------------------------------------------------------------------------------
+
+    @classmethod
+    def build(
+        cls,
+        participants: Iterable[Participant],
+        policy: Policy | None = None,
+        *,
+        statistics: TermStatistics | None = None,
+        **options: object,
+    ) -> SuggestionIndex:
+        """An index over ``participants`` in one go (term statistics computed over them unless given)."""
+        index = cls(policy, **options)  # type: ignore[arg-type]
+        index._build(list(participants), statistics)
+        return index
+
+    def _build(self, participants: list[Participant], statistics: TermStatistics | None) -> None:
+        self._reset()
+        unique = {p.participant_id: p for p in participants}
+        for p in unique.values():
+            self._participants[p.participant_id] = p
+            self._bags[p.participant_id] = Bags.of(p)
+        self.statistics = statistics or TermStatistics.over(b.all_terms() for b in self._bags.values())
+        for pid in self._participants:
+            self._index_features(pid)
+        people = list(self._participants.values())
+        features = [self._features[p.participant_id] for p in people]
+        ranked = rank_everyone(people, features, self._context, [True] * len(people), self.depth)
+        for p, (candidates, exhaustive) in zip(people, ranked):
+            self._ranked[p.participant_id] = candidates
+            self._exhaustive[p.participant_id] = exhaustive
+            self._holders.setdefault(p.participant_id, set())
+        for pid, candidates in self._ranked.items():
+            for position, (negative, partner) in enumerate(candidates):
+                self._holders.setdefault(partner, set()).add(pid)
+                if position < self.window:
+                    self._admirers.setdefault(partner, {})[pid] = -negative
+        for pid in self._participants:
+            self._admitted[pid] = self._admitted_set(pid)
+        for pid in self._participants:
+            self._shown[pid] = self._display(pid)
+
+    def refresh(self) -> set[str]:
+        """Recompute term statistics over the current participants and rebuild; the ids whose lists changed."""
+        return self._rebuild(self._context.policy, None)
+
+    def replace_policy(self, policy: Policy) -> set[str]:
+        """The event's policy changed: rebuild everything under the new one; the ids whose lists changed."""
+        return self._rebuild(policy, None)
+
+    def _rebuild(self, policy: Policy, statistics: TermStatistics | None) -> set[str]:
+        before = dict(self._shown)
+        self._context = MatchContext(policy, self._declined, self._accepted)
+        self._build(list(self._participants.values()), statistics)
+        return {pid for pid in set(before) | set(self._shown) if before.get(pid, ()) != self._shown.get(pid, ())}
+
+    # --- changing --------------------------------------------------------------------------------------------------
+
+    def upsert(self, participant: Participant) -> set[str]:
+        """Add a participant or replace their registration; the ids of every list that changed (theirs included)."""
+        pid = participant.participant_id
+        if self._participants.get(pid) == participant:
+            return set()
+        if pid in self._participants:
+            self._detach(pid)
+            self._unindex(pid)
+        self._participants[pid] = participant
+        self._bags[pid] = Bags.of(participant)
+        self._index_features(pid)
+        self._attach(pid)
+        return self._settle()
+
+    def remove(self, participant_id: str) -> set[str]:
+        """Forget a participant (withdrawn or erased); the ids of the other lists that changed."""
+        if participant_id not in self._participants:
+            return set()
+        self._detach(participant_id)
+        self._unindex(participant_id)
+        del self._participants[participant_id], self._bags[participant_id]
+        self._shown.pop(participant_id, None)
+        self._accepted.pop(participant_id, None)
+        return self._settle() - {participant_id}
+
+    def record_decline(self, a: str, b: str) -> set[str]:
+        """A meeting between ``a`` and ``b`` was declined: never suggest the pair again. The lists that changed."""
+        self._declined.add(pair(a, b))
+        for holder, partner in ((a, b), (b, a)):
+            if holder in self._ranked and partner in self._holders and holder in self._holders[partner]:
+                self._delete(holder, partner)
+        return self._settle()
+
+    def record_accepted_count(self, participant_id: str, count: int) -> set[str]:
+        """The participant now has ``count`` accepted matches; at their cap they leave every list, below it they
+        come back. The lists that changed."""
+        person = self._participants.get(participant_id)
+        was_at_cap = person is not None and self._context.at_cap(person)
+        self._accepted[participant_id] = count
+        if person is None or was_at_cap == self._context.at_cap(person):
+            return set()
+        self._detach(participant_id)
+        self._attach(participant_id)
+        return self._settle()
+
+    # --- the inverted index ------------------------------------------------------------------------------------------
+
+    def _index_features(self, pid: str) -> None:
+        features = Features.of(self._participants[pid], self._bags[pid], self.statistics)
+        self._features[pid] = features
+        for vector, postings in (
+            (features.requests, self._by_request),
+            (features.offers, self._by_offer),
+            (features.interests, self._by_interest),
+        ):
+            for term, weight in vector.items():
+                postings.setdefault(term, {})[pid] = weight
+        for code in features.sectors:
+            self._by_sector.setdefault(code, set()).add(pid)
+        for division in features.divisions:
+            self._by_division.setdefault(division, set()).add(pid)
+
+    def _unindex(self, pid: str) -> None:
+        features = self._features.pop(pid)
+        for vector, postings in (
+            (features.requests, self._by_request),
+            (features.offers, self._by_offer),
+            (features.interests, self._by_interest),
+        ):
+            for term in vector:
+                postings[term].pop(pid, None)
+                if not postings[term]:
+                    del postings[term]
+        for code, table in [(c, self._by_sector) for c in features.sectors] + [
+            (d, self._by_division) for d in features.divisions
+        ]:
+            table[code].discard(pid)
+            if not table[code]:
+                del table[code]
+
+    def _candidates(self, pid: str) -> dict[str, float]:
+        """Every allowed partner sharing at least one term, sector or NACE division with ``pid``, with the score."""
+        me = self._participants[pid]
+        mine = self._features[pid]
+        sums: list[dict[str, float]] = []
+        for vector, postings in (
+            (mine.requests, self._by_offer),
+            (mine.offers, self._by_request),
+            (mine.interests, self._by_interest),
+        ):
+            acc: dict[str, float] = {}
+            get = acc.get
+            for term, weight in vector.items():
+                for other, other_weight in postings.get(term, {}).items():
+                    acc[other] = get(other, 0.0) + weight * other_weight
+            sums.append(acc)
+        need_ab, need_ba, topic = sums
+        exact: set[str] = set().union(*(self._by_sector.get(c, ()) for c in mine.sectors))
+        related: set[str] = set().union(*(self._by_division.get(d, ()) for d in mine.divisions))
+        scores: dict[str, float] = {}
+        context = self._context
+        for other in need_ab.keys() | need_ba.keys() | topic.keys() | related:
+            if other == pid or other not in self._ranked:
+                continue
+            them = self._features[other]
+            shared_topic = topic.get(other, 0.0)
+            sector = 1.0 if other in exact else 0.5 if other in related else 0.0
+            score = combine(
+                answer(need_ab.get(other, 0.0), shared_topic, sector, float(them.country in mine.targets)),
+                answer(need_ba.get(other, 0.0), shared_topic, sector, float(mine.country in them.targets)),
+                mine.country == them.country,
+            )
+            if score > MIN_SCORE and may_meet(me, self._participants[other], context) is None:
+                scores[other] = score
+        return scores
+
+    # --- ranked lists, windows and exposure --------------------------------------------------------------------------
+
+    def _enter_window(self, holder: str, partner: str, score: float) -> None:
+        self._admirers.setdefault(partner, {})[holder] = score
+        self._touched.add(partner)
+        self._dirty.add(holder)
+
+    def _leave_window(self, holder: str, partner: str) -> None:
+        admirers = self._admirers.get(partner)
+        if admirers is not None:
+            admirers.pop(holder, None)
+        self._touched.add(partner)
+        self._dirty.add(holder)
+
+    def _attach(self, pid: str) -> None:
+        candidates = self._candidates(pid) if not self._context.at_cap(self._participants[pid]) else {}
+        ranked = heapq.nsmallest(self.depth, ((-score, other) for other, score in candidates.items()))
+        self._ranked[pid] = ranked
+        self._exhaustive[pid] = len(candidates) <= self.depth
+        self._holders.setdefault(pid, set())
+        self._dirty.add(pid)
+        for position, (negative, other) in enumerate(ranked):
+            self._holders.setdefault(other, set()).add(pid)
+            if position < self.window:
+                self._enter_window(pid, other, -negative)
+        for other, score in candidates.items():
+            self._insert(other, pid, score)
+
+    def _detach(self, pid: str) -> None:
+        ranked = self._ranked.pop(pid)
+        del self._exhaustive[pid]
+        for position, (_, other) in enumerate(ranked):
+            self._holders[other].discard(pid)
+            if position < self.window:
+                self._leave_window(pid, other)
+        for holder in list(self._holders.get(pid, ())):
+            if holder in self._ranked and holder in self._holders[pid]:
+                self._delete(holder, pid)
+        self._holders.pop(pid, None)
+        self._admirers.pop(pid, None)
+        self._admitted.pop(pid, None)
+        self._touched.discard(pid)
+
+    def _insert(self, holder: str, newcomer: str, score: float) -> None:
+        ranked = self._ranked[holder]
+        key = (-score, newcomer)
+        if len(ranked) >= self.depth or not self._exhaustive[holder]:
+            if not ranked or key > ranked[-1]:
+                self._exhaustive[holder] = False
+                return
+        position = bisect_left(ranked, key)
+        ranked.insert(position, key)
+        self._holders[newcomer].add(holder)
+        if position < self.window:
+            self._enter_window(holder, newcomer, score)
+            if len(ranked) > self.window:
+                self._leave_window(holder, ranked[self.window][1])
+        if len(ranked) > self.depth:
+            _, dropped = ranked.pop()
+            self._holders[dropped].discard(holder)
+            self._exhaustive[holder] = False
+
+    def _delete(self, holder: str, partner: str) -> None:
+        ranked = self._ranked[holder]
+        position = next(i for i, (_, other) in enumerate(ranked) if other == partner)
+        del ranked[position]
+        self._holders[partner].discard(holder)
+        if position < self.window:
+            self._leave_window(holder, partner)
+            if len(ranked) >= self.window:
+                negative, promoted = ranked[self.window - 1]
+                self._enter_window(holder, promoted, -negative)
+        if len(ranked) < self.window and not self._exhaustive[holder]:
+            self._refill(holder)
+
+    def _refill(self, holder: str) -> None:
+        """Rescore a list that lost too much of its reserve."""
+        candidates = self._candidates(holder)
+        fresh = heapq.nsmallest(self.depth, ((-score, other) for other, score in candidates.items()))
+        old = self._ranked[holder]
+        old_window = {other: -negative for negative, other in old[: self.window]}
+        new_window = {other: -negative for negative, other in fresh[: self.window]}
+        for other in old_window.keys() - new_window.keys():
+            self._leave_window(holder, other)
+        for other, score in new_window.items():
+            if old_window.get(other) != score:
+                self._enter_window(holder, other, score)
+        for _, other in old:
+            self._holders[other].discard(holder)
+        for _, other in fresh:
+            self._holders[other].add(holder)
+        self._ranked[holder] = fresh
+        self._exhaustive[holder] = len(candidates) <= self.depth
+        self._dirty.add(holder)
+
+    def _admitted_set(self, pid: str) -> frozenset[str] | None:
+        """The lists allowed to show ``pid``: None for all of them, or the ``exposure_cap`` where it fits best."""
+        admirers = self._admirers.get(pid, {})
+        if self.exposure_cap is None or len(admirers) <= self.exposure_cap:
+            return None
+        best = heapq.nsmallest(self.exposure_cap, ((-score, holder) for holder, score in admirers.items()))
+        return frozenset(holder for _, holder in best)
+
+    def _display(self, pid: str) -> Shown:
+        shown: list[tuple[str, float]] = []
+        for negative, other in self._ranked.get(pid, ())[: self.window]:
+            admitted = self._admitted.get(other)
+            if admitted is None or pid in admitted:
+                shown.append((other, -negative))
+                if len(shown) == self.list_size:
+                    break
+        return tuple(shown)
+
+    def _settle(self) -> set[str]:
+        """Bring exposure decisions and shown lists up to date; the ids whose shown list changed."""
+        for pid in self._touched:
+            if pid not in self._participants or pid not in self._ranked:
+                continue
+            old, new = self._admitted.get(pid), self._admitted_set(pid)
+            if old == new:
+                continue
+            self._admitted[pid] = new
+            for holder in self._admirers.get(pid, {}):
+                if (old is None or holder in old) != (new is None or holder in new):
+                    self._dirty.add(holder)
+        self._touched.clear()
+        changed = set()
+        for pid in self._dirty:
+            if pid not in self._participants:
+                continue
+            shown = self._display(pid)
+            if shown != self._shown.get(pid, ()):
+                changed.add(pid)
+            self._shown[pid] = shown
+        self._dirty.clear()
+        return changed
