@@ -41,5 +41,6 @@ def resolve_language(tag: str | None) -> ResolvedLanguage:
 
 
 def _locale_candidates(language: str, subtags: list[str]) -> list[str]:
-    regions = [tag.upper() for tag in subtags if len(tag) == 2 and tag.isalpha()]
+    # Regions are two letters ("BR") or a UN M.49 area of three digits ("419", Latin America).
+    regions = [tag.upper() for tag in subtags if (len(tag) == 2 and tag.isalpha()) or (len(tag) == 3 and tag.isdigit())]
     return [f"{language}_{region}" for region in regions]
