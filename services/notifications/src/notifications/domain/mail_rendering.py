@@ -63,9 +63,10 @@ def render_mail(changes: Sequence[Change], *, recipient: Recipient, event: Event
         "reason": catalogue.reason,
         "language": resolved.language,
     }
-    subject = " ".join(_render(_text_environment(), "subject.txt.j2", catalogue, formats, context, html=False).split())
-    text = _render(_text_environment(), "body.txt.j2", catalogue, formats, context, html=False)
-    html = _render(_html_environment(), "body.html.j2", catalogue, formats, {**context, "subject": subject}, html=True)
+    # A subject is one line whatever a participant put in their name.
+    subject = " ".join(_render("subject.txt.j2", catalogue, context, html=False).split())
+    text = _render("body.txt.j2", catalogue, context, html=False)
+    html = _render("body.html.j2", catalogue, {**context, "subject": subject}, html=True)
     return RenderedMail(resolved.language, subject, text, html)
 
 
@@ -75,15 +76,8 @@ def _section(change: Change, recipient: Recipient) -> Section:
     return Section(change.kind, change, None, None)
 
 
-def _render(
-    environment: Environment,
-    name: str,
-    catalogue: MessageCatalogue,
-    formats: ReaderFormats,
-    context: dict,
-    *,
-    html: bool,
-) -> str:
+def _render(name: str, catalogue: MessageCatalogue, context: dict, *, html: bool) -> str:
+    environment = _html_environment() if html else _text_environment()
     return environment.get_template(name).render(**context, t=catalogue.html if html else catalogue.text)
 
 
