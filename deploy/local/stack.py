@@ -265,7 +265,10 @@ async def create_topics() -> None:
         existing = set(await admin.list_topics())
         missing = [t for t in ALL_TOPICS if t not in existing]
         if missing:
-            await admin.create_topics([NewTopic(t, PARTITIONS, 1) for t in missing])
+            await admin.create_topics([
+                NewTopic(t, PARTITIONS, 1, topic_configs={"max.message.bytes": str(4 * 1024 * 1024)} if t.endswith(".dlq") else {})
+                for t in missing
+            ])
             say(f"created {len(missing)} topics ({PARTITIONS} partitions each): {', '.join(missing)}")
     finally:
         await admin.close()

@@ -38,19 +38,29 @@ class StrictInbound(BaseModel):
     model_config = ConfigDict(frozen=True, extra="ignore", str_strip_whitespace=True)
 
 
-Name = Annotated[str, AfterValidator(_clean_line), StringConstraints(min_length=1, max_length=200)]
+def _not_empty(value: str) -> str:
+    if not value:
+        raise ValueError("must not be empty (after removing spaces and control characters)")
+    return value
+
+
+# Lengths are checked on the raw input first (so nobody pushes a megabyte through the cleaning), then the text is
+# cleaned, then required texts must still have content.
+Name = Annotated[str, StringConstraints(max_length=200), AfterValidator(_clean_line), AfterValidator(_not_empty)]
 """A one-line name: whitespace folded, control characters removed, 1 to 200 characters."""
 
-OptionalLine = Annotated[str, AfterValidator(_clean_line), StringConstraints(max_length=200)]
+OptionalLine = Annotated[str, StringConstraints(max_length=200), AfterValidator(_clean_line)]
 """A one-line text that may be empty, at most 200 characters."""
 
-Title = Annotated[str, AfterValidator(_clean_line), StringConstraints(min_length=1, max_length=200)]
+Title = Name
 """A title of an offer or request."""
 
-LongText = Annotated[str, AfterValidator(_clean_text), StringConstraints(max_length=4000)]
+LongText = Annotated[str, StringConstraints(max_length=4000), AfterValidator(_clean_text)]
 """A free text (description), at most 4,000 characters."""
 
-Keyword = Annotated[str, AfterValidator(lambda v: _clean_line(v).lower()), StringConstraints(min_length=1, max_length=60)]
+Keyword = Annotated[
+    str, StringConstraints(max_length=60), AfterValidator(lambda v: _clean_line(v).lower()), AfterValidator(_not_empty)
+]
 """A keyword or topic, lower-cased, 1 to 60 characters."""
 
 Identifier = Annotated[
@@ -66,3 +76,12 @@ LanguageCode = Annotated[
     StringConstraints(strip_whitespace=True, to_lower=True, min_length=2, max_length=10, pattern=r"^[a-z]{2,3}(-[a-z0-9]{2,8})?$"),
 ]
 """A language as a BCP 47 tag such as en, de, pt-br (lower-cased)."""
+
+ItemText = Annotated[str, StringConstraints(max_length=2000), AfterValidator(_clean_text)]
+"""The description of one offer or request, at most 2,000 characters."""
+
+NoteText = Annotated[str, StringConstraints(max_length=1000), AfterValidator(_clean_text)]
+"""A short message to another participant, at most 1,000 characters."""
+
+Phone = Annotated[str, StringConstraints(max_length=40), AfterValidator(_clean_line)]
+"""A phone number, free form, at most 40 characters."""

@@ -7,7 +7,7 @@ from enum import StrEnum
 
 from pydantic import Field
 
-from .base import LongText, Message, StrictInbound
+from .base import Message, NoteText, StrictInbound
 
 
 class Decision(StrEnum):
@@ -32,7 +32,7 @@ class MatchDecisionSubmitted(StrictInbound):
     actor: str = Field(
         default="participant", pattern=r"^(participant|operator)$", description="participant, or operator for arranged matches."
     )
-    note: LongText = Field(default="", max_length=1000, description="A message to the other participant.")
+    note: NoteText = Field(default="", description="A message to the other participant.")
 
 
 class Suggestion(Message):

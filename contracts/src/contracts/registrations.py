@@ -8,7 +8,20 @@ from enum import StrEnum
 
 from pydantic import AwareDatetime, EmailStr, Field, field_validator, model_validator
 
-from .base import Identifier, Keyword, LanguageCode, LongText, Message, Name, OptionalLine, SectorCode, StrictInbound, Title
+from .base import (
+    Identifier,
+    ItemText,
+    Keyword,
+    LanguageCode,
+    LongText,
+    Message,
+    Name,
+    OptionalLine,
+    Phone,
+    SectorCode,
+    StrictInbound,
+    Title,
+)
 from .countries import CountryCode
 
 
@@ -40,7 +53,7 @@ class Person(StrictInbound):
     first_name: Name = Field(description="Given name.")
     last_name: Name = Field(description="Family name.")
     email: EmailStr = Field(max_length=254, description="E-mail address; lower-cased on receipt. Invitations go here.")
-    phone: OptionalLine = Field(default="", max_length=40, description="Phone number, free form.")
+    phone: Phone = Field(default="", description="Phone number, free form.")
     job_title: OptionalLine = Field(default="", description="Role in the organisation.")
     language: LanguageCode = Field(
         default="en", description="Preferred language for e-mails (en, de, fr, es, pt; others fall back to English)."
@@ -69,7 +82,7 @@ class ProfileItem(StrictInbound):
 
     kind: ItemKind = Field(description="business, technology, research, partnership or investment.")
     title: Title = Field(description="Short title, e.g. 'Cold-chain sensors'.")
-    description: LongText = Field(default="", max_length=2000, description="What exactly is offered or requested.")
+    description: ItemText = Field(default="", description="What exactly is offered or requested.")
     keywords: tuple[Keyword, ...] = Field(default=(), max_length=20, description="Keywords, lower-cased.")
 
 

@@ -10,10 +10,15 @@ import structlog
 from contracts.dead_letters import DeadLetter
 from contracts.topics import dead_letter_topic
 
+from aiokafka.errors import MessageSizeTooLargeError
+
 from .outbox import Publish
 from .records import Record
 
 log = structlog.get_logger()
+
+TEXT_COPY_LIMIT = 64 * 1024
+"""Originals up to this size are also copied as text, for people reading the dead-letter topic."""
 
 
 class DeadLetters:
@@ -24,7 +29,7 @@ class DeadLetters:
 
     async def send(self, record: Record, error: str) -> None:
         try:
-            text = record.value.decode("utf-8")
+            text = record.value.decode("utf-8") if len(record.value) <= TEXT_COPY_LIMIT else None
         except UnicodeDecodeError:
             text = None
         letter = DeadLetter(
@@ -38,6 +43,13 @@ class DeadLetters:
             service=self._service,
             failed_at=dt.datetime.now(dt.UTC),
         )
-        await self._publish(dead_letter_topic(record.topic), letter.model_dump_json().encode(), record.key or b"")
+        topic = dead_letter_topic(record.topic)
+        try:
+            await self._publish(topic, letter.model_dump_json().encode(), record.key or b"")
+        except MessageSizeTooLargeError:
+            # Still say what failed; the original stays readable at topic/partition/offset for its retention time.
+            slim = letter.model_copy(update={"original_base64": "", "original_text": None,
+                                             "error": f"{letter.error} (original of {len(record.value)} bytes too large to copy)"})
+            await self._publish(topic, slim.model_dump_json().encode(), record.key or b"")
         self.count += 1
         log.warning("message.dead_lettered", topic=record.topic, offset=record.offset, error=error[:500])

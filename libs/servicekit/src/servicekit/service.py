@@ -37,6 +37,9 @@ from .settings import ServiceSettings
 
 log = structlog.get_logger()
 
+MAX_MESSAGE_BYTES = 4 * 1024 * 1024
+"""Largest message a service publishes; dead letters carry the original, base64-encoded."""
+
 
 class ServiceRuntime:
     def __init__(self, name: str, settings: ServiceSettings) -> None:
@@ -46,7 +49,8 @@ class ServiceRuntime:
         self.mongo: AsyncMongoClient = AsyncMongoClient(settings.mongo_url, tz_aware=True, serverSelectionTimeoutMS=5000)
         self.database = self.mongo[settings.mongo_database or name]
         self.broker = KafkaBroker(
-            settings.kafka_bootstrap, acks="all", enable_idempotence=True, client_id=name, logger=None, linger_ms=1
+            settings.kafka_bootstrap, acks="all", enable_idempotence=True, client_id=name, logger=None, linger_ms=1,
+            max_request_size=MAX_MESSAGE_BYTES
         )
         self.dead_letters = DeadLetters(name, self.publish)
         self.parking = ParkingLot(self.database)
@@ -84,7 +88,14 @@ class ServiceRuntime:
             )
 
             async def on_record(msg: KafkaMessage) -> None:
-                await self.inbox.receive(Record.from_consumer_record(msg.raw_message))
+                record = Record.from_consumer_record(msg.raw_message)
+                while True:  # never commit past a record that was not handled completely
+                    try:
+                        await self.inbox.receive(record)
+                        break
+                    except Exception:
+                        log.exception("message.receive_failed", topic=record.topic, offset=record.offset)
+                        await asyncio.sleep(1.0)
                 await msg.ack()
 
             subscriber(on_record)
