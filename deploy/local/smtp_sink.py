@@ -20,7 +20,8 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=1025)
     parser.add_argument("--maildir", required=True, type=Path)
     args = parser.parse_args()
-    args.maildir.mkdir(parents=True, exist_ok=True)
+    for sub in ("cur", "new", "tmp"):  # a Maildir is these three folders; readers expect all of them
+        (args.maildir / sub).mkdir(parents=True, exist_ok=True)
     controller = Controller(Mailbox(str(args.maildir)), hostname=args.host, port=args.port)
     controller.start()
     print(f"SMTP sink on {args.host}:{args.port}, writing to {args.maildir}", flush=True)

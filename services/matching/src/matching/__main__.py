@@ -1,0 +1,3 @@
+from .bootstrap import build
+
+build().run()

@@ -1,0 +1,139 @@
+"""MongoDB stores of the matching service. Each write carries the messages it causes in the same document."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from pymongo.asynchronous.database import AsyncDatabase
+
+from contracts.events import EventDetails
+from contracts.registrations import Registration
+from servicekit.outbox import OutboxRelay, Outgoing, outbox_fields
+
+from ..application.match_ids import pair_key
+from ..domain.match import Match, MatchState
+
+
+class MongoEvents:
+    def __init__(self, database: AsyncDatabase) -> None:
+        self.collection = database["events"]
+
+    async def get(self, event_id: str) -> EventDetails | None:
+        document = await self.collection.find_one({"_id": event_id})
+        return EventDetails.model_validate(document["event"]) if document else None
+
+    async def save(self, event: EventDetails) -> None:
+        stored = await self.collection.find_one({"_id": event.event_id}, {"revision": 1})
+        if stored is None or stored["revision"] <= event.revision:
+            await self.collection.update_one(
+                {"_id": event.event_id}, {"$set": {"event": event.model_dump(mode="json"), "revision": event.revision}},
+                upsert=True,
+            )
+
+
+class MongoProfiles:
+    def __init__(self, database: AsyncDatabase) -> None:
+        self.collection = database["profiles"]
+
+    async def ensure_indexes(self) -> None:
+        await self.collection.create_index([("event_id", 1), ("active", 1)])
+
+    async def save(self, event_id: str, participant_id: str, registration: Registration) -> None:
+        await self.collection.update_one(
+            {"_id": participant_id, "erased": {"$ne": True}},
+            {"$set": {"event_id": event_id, "registration": registration.model_dump(mode="json"), "active": True}},
+            upsert=True,
+        )
+
+    async def deactivate(self, participant_id: str, erase: bool) -> None:
+        if erase:
+            await self.collection.replace_one({"_id": participant_id}, {"active": False, "erased": True}, upsert=True)
+        else:
+            await self.collection.update_one({"_id": participant_id}, {"$set": {"active": False}})
+
+    async def active_of(self, event_id: str) -> list[tuple[str, Registration]]:
+        cursor = self.collection.find({"event_id": event_id, "active": True})
+        return [(d["_id"], Registration.model_validate(d["registration"])) async for d in cursor]
+
+    async def is_active(self, participant_id: str) -> bool:
+        return await self.collection.count_documents({"_id": participant_id, "active": True}) > 0
+
+
+class MongoMatches:
+    def __init__(self, database: AsyncDatabase, relay: OutboxRelay) -> None:
+        self.collection = database["matches"]
+        self._relay = relay
+
+    async def ensure_indexes(self) -> None:
+        await self.collection.create_index("event_id")
+        await self.collection.create_index("people")
+
+    async def get(self, event_id: str, a: str, b: str) -> Match | None:
+        document = await self.collection.find_one({"_id": pair_key(event_id, a, b)})
+        return _match(document) if document else None
+
+    async def save(self, event_id: str, match: Match, messages: Sequence[Outgoing]) -> None:
+        key = pair_key(event_id, match.requester, match.recipient)
+        state = {
+            "event_id": event_id, "people": sorted((match.requester, match.recipient)), "requester": match.requester,
+            "recipient": match.recipient, "state": match.state.value, "round": match.round, "note": match.note,
+            "arranged_by_operator": match.arranged_by_operator, "declined_by": match.declined_by,
+            "updated_at": dt.datetime.now(dt.UTC),
+        }
+        await self.collection.update_one({"_id": key}, {"$set": {**state, **outbox_fields(messages)}}, upsert=True)
+        await self._relay.relay(self.collection, key)
+
+    async def of_event(self, event_id: str) -> list[Match]:
+        return [_match(d) async for d in self.collection.find({"event_id": event_id})]
+
+    async def involving(self, event_id: str, participant_id: str) -> list[Match]:
+        return [_match(d) async for d in self.collection.find({"event_id": event_id, "people": participant_id})]
+
+    async def forget_notes(self, participant_id: str) -> None:
+        await self.collection.update_many({"people": participant_id}, {"$set": {"note": ""}})
+
+
+def _match(document: dict[str, Any]) -> Match:
+    return Match(
+        requester=document["requester"], recipient=document["recipient"], state=MatchState(document["state"]),
+        round=document["round"], note=document.get("note", ""),
+        arranged_by_operator=document.get("arranged_by_operator", False), declined_by=document.get("declined_by"),
+    )
+
+
+class MongoSuggestions:
+    def __init__(self, database: AsyncDatabase, relay: OutboxRelay) -> None:
+        self.collection = database["suggestion_lists"]
+        self._relay = relay
+
+    async def save(
+        self, event_id: str, participant_id: str, suggestions: list[dict[str, Any]],
+        messages_for: Callable[[int], Sequence[Outgoing]],
+    ) -> None:
+        # The list, its version and its announcement in one write, guarded by the version read before it.
+        stored = await self.collection.find_one({"_id": participant_id}, {"list_version": 1})
+        version = (stored or {}).get("list_version", 0) + 1
+        await self.collection.update_one(
+            {"_id": participant_id, "list_version": version - 1} if stored else {"_id": participant_id},
+            {"$set": {"event_id": event_id, "suggestions": suggestions, "list_version": version,
+                      **outbox_fields(messages_for(version))}},
+            upsert=True,
+        )
+        await self._relay.relay(self.collection, participant_id)
+
+    async def forget(self, participant_id: str) -> None:
+        await self.collection.delete_one({"_id": participant_id})
+
+
+class MongoRefusals:
+    def __init__(self, database: AsyncDatabase, relay: OutboxRelay) -> None:
+        self.collection = database["refused_decisions"]
+        self._relay = relay
+
+    async def refuse(self, message_id: str, event_id: str, messages: Sequence[Outgoing]) -> None:
+        await self.collection.update_one(
+            {"_id": message_id}, {"$set": {"event_id": event_id, **outbox_fields(messages)}}, upsert=True
+        )
+        await self._relay.relay(self.collection, message_id)

@@ -1,0 +1,54 @@
+"""What the matching use cases need from the outside world."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Protocol
+
+from contracts.events import EventDetails
+from contracts.registrations import Registration
+from servicekit.outbox import Outgoing
+
+from ..domain.match import Match
+
+
+class EventStore(Protocol):
+    async def get(self, event_id: str) -> EventDetails | None: ...
+
+    async def save(self, event: EventDetails) -> None: ...
+
+
+class ProfileStore(Protocol):
+    async def save(self, event_id: str, participant_id: str, registration: Registration) -> None: ...
+
+    async def deactivate(self, participant_id: str, erase: bool) -> None: ...
+
+    async def active_of(self, event_id: str) -> list[tuple[str, Registration]]: ...
+
+    async def is_active(self, participant_id: str) -> bool: ...
+
+
+class MatchStore(Protocol):
+    async def get(self, event_id: str, a: str, b: str) -> Match | None: ...
+
+    async def save(self, event_id: str, match: Match, messages: Sequence[Outgoing]) -> None: ...
+
+    async def of_event(self, event_id: str) -> list[Match]: ...
+
+    async def involving(self, event_id: str, participant_id: str) -> list[Match]: ...
+
+    async def forget_notes(self, participant_id: str) -> None: ...
+
+
+class SuggestionStore(Protocol):
+    async def save(self, event_id: str, participant_id: str, suggestions: list[dict[str, Any]], messages_for) -> None:
+        """Store the list with a new list version; ``messages_for(list_version)`` gives the messages to publish."""
+        ...
+
+    async def forget(self, participant_id: str) -> None: ...
+
+
+class RefusalLog(Protocol):
+    """Where refusals are written with their outbox (they change no match)."""
+
+    async def refuse(self, message_id: str, event_id: str, messages: Sequence[Outgoing]) -> None: ...

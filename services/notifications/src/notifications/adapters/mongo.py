@@ -1,0 +1,192 @@
+"""MongoDB stores of the notifications service: the recipient directory, pending changes and the delivery log."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import asdict
+from typing import Any
+
+from pymongo import ReturnDocument
+from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import DuplicateKeyError
+
+from servicekit.outbox import OutboxRelay, Outgoing, outbox_fields
+
+from ..application.ports import PendingRecord, RecipientRecord
+
+
+class MongoDirectory:
+    def __init__(self, database: AsyncDatabase) -> None:
+        self.events = database["events"]
+        self.recipients = database["recipients"]
+        self.meetings = database["meetings"]
+
+    async def ensure_indexes(self) -> None:
+        await self.recipients.create_index("event_id")
+        await self.meetings.create_index("participants")
+
+    async def recipient(self, participant_id: str) -> RecipientRecord | None:
+        document = await self.recipients.find_one({"_id": participant_id})
+        if document is None:
+            return None
+        if document.get("erased"):
+            return RecipientRecord(participant_id, document["event_id"], "", "", "en", "", "", active=False)
+        return _recipient(document)
+
+    async def recipients_of(self, event_id: str) -> list[RecipientRecord]:
+        return [_recipient(d) async for d in self.recipients.find({"event_id": event_id, "active": True})]
+
+    async def save_recipient(self, record: RecipientRecord) -> None:
+        document = asdict(record)
+        participant_id = document.pop("participant_id")
+        await self.recipients.update_one({"_id": participant_id, "erased": {"$ne": True}}, {"$set": document}, upsert=True)
+
+    async def deactivate_recipient(self, participant_id: str) -> None:
+        await self.recipients.update_one({"_id": participant_id}, {"$set": {"active": False}})
+
+    async def erase_recipient(self, participant_id: str, event_id: str) -> None:
+        """Keep only the fact that the id was erased, so late messages about the person are dropped, not parked."""
+        await self.recipients.replace_one(
+            {"_id": participant_id}, {"event_id": event_id, "active": False, "erased": True}, upsert=True
+        )
+
+    async def event(self, event_id: str) -> dict[str, Any] | None:
+        document = await self.events.find_one({"_id": event_id})
+        return document["event"] if document else None
+
+    async def save_event(self, event: dict[str, Any]) -> None:
+        stored = await self.events.find_one({"_id": event["event_id"]}, {"revision": 1})
+        if stored is None or stored["revision"] <= event["revision"]:
+            await self.events.update_one(
+                {"_id": event["event_id"]}, {"$set": {"event": event, "revision": event["revision"]}}, upsert=True
+            )
+
+    async def save_meeting(self, meeting: dict[str, Any]) -> None:
+        stored = await self.meetings.find_one({"_id": meeting["meeting_id"]}, {"version": 1})
+        if stored is None or stored["version"] <= meeting["version"]:
+            participants = [meeting["participant_a"], meeting["participant_b"]] + (
+                [meeting["facilitator_id"]] if meeting.get("facilitator_id") else []
+            )
+            await self.meetings.update_one(
+                {"_id": meeting["meeting_id"]},
+                {"$set": {**meeting, "participants": participants}},
+                upsert=True,
+            )
+
+    async def meetings_of(self, participant_id: str) -> list[dict[str, Any]]:
+        found = []
+        async for document in self.meetings.find({"participants": participant_id}):
+            document.pop("_id")
+            if "place" not in document and "previous" in document:
+                document["place"] = document["previous"]
+            found.append(document)
+        return found
+
+    async def forget_meetings_of(self, participant_id: str) -> None:
+        await self.meetings.delete_many({"participants": participant_id})
+
+
+def _recipient(document: dict[str, Any]) -> RecipientRecord:
+    return RecipientRecord(
+        participant_id=document["_id"], event_id=document["event_id"], name=document["name"], email=document["email"],
+        language=document["language"], organisation=document["organisation"], country=document["country"],
+        active=document.get("active", True),
+    )
+
+
+class MongoPendingChanges:
+    def __init__(self, database: AsyncDatabase) -> None:
+        self.collection = database["pending_changes"]
+
+    async def ensure_indexes(self) -> None:
+        await self.collection.create_index("due_at")
+        await self.collection.create_index([("participant_id", 1), ("message_type", 1)])
+
+    async def add(self, record: PendingRecord, replace: bool = False) -> None:
+        document = asdict(record)
+        key = document.pop("key")
+        if replace:
+            await self.collection.delete_many(
+                {"participant_id": record.participant_id, "message_type": record.message_type, "_id": {"$ne": key}}
+            )
+        try:
+            await self.collection.insert_one({"_id": key, **document})
+        except DuplicateKeyError:
+            pass  # the same change for the same person is already waiting
+
+    async def due_recipients(self, now: dt.datetime) -> list[str]:
+        people = []
+        async for document in self.collection.find({"due_at": {"$lte": now}}, {"participant_id": 1}).limit(500):
+            if document["participant_id"] not in people:
+                people.append(document["participant_id"])
+        return people
+
+    async def for_recipient(self, participant_id: str) -> list[PendingRecord]:
+        cursor = self.collection.find({"participant_id": participant_id}).sort("arrived_at", 1)
+        return [_pending(document) async for document in cursor]
+
+    async def remove(self, keys: Sequence[str]) -> None:
+        if keys:
+            await self.collection.delete_many({"_id": {"$in": list(keys)}})
+
+    async def forget(self, participant_id: str) -> None:
+        await self.collection.delete_many({"participant_id": participant_id})
+
+
+def _pending(document: dict[str, Any]) -> PendingRecord:
+    return PendingRecord(key=document.pop("_id"), **{k: v for k, v in document.items()})
+
+
+class MongoDeliveries:
+    def __init__(self, database: AsyncDatabase, relay: OutboxRelay) -> None:
+        self.collection = database["deliveries"]
+        self._relay = relay
+
+    async def ensure_indexes(self) -> None:
+        await self.collection.create_index([("participant_id", 1), ("created_at", 1)])
+        await self.collection.create_index("status")
+
+    async def claim(
+        self, key: str, participant_id: str, event_id: str, changes: Sequence[dict[str, Any]], kinds: Sequence[str]
+    ) -> dict[str, Any] | None:
+        now = dt.datetime.now(dt.UTC)
+        document = {
+            "_id": key, "participant_id": participant_id, "event_id": event_id, "changes": list(changes),
+            "kinds": list(kinds), "status": "sending", "attempts": 0, "next_attempt_at": now, "created_at": now,
+            "errors": [],
+        }
+        try:
+            await self.collection.insert_one(document)
+        except DuplicateKeyError:
+            return None  # this e-mail exists already: sent, or being sent
+        return document
+
+    async def unfinished(self, now: dt.datetime) -> list[dict[str, Any]]:
+        """Deliveries to try again: their retry time has come, or the process died while sending them."""
+        query = {"status": "sending", "next_attempt_at": {"$lte": now}}
+        return [d async for d in self.collection.find(query).limit(200)]
+
+    async def record_attempt(self, key: str, error: str, next_attempt_at: dt.datetime) -> None:
+        await self.collection.update_one(
+            {"_id": key}, {"$inc": {"attempts": 1}, "$set": {"next_attempt_at": next_attempt_at}, "$push": {"errors": error}}
+        )
+
+    async def finish(self, key: str, status: str, email_message_id: str, error: str, messages: Sequence[Outgoing]) -> None:
+        update: dict[str, Any] = {
+            "$set": {"status": status, "email_message_id": email_message_id, "finished_at": dt.datetime.now(dt.UTC),
+                     **outbox_fields(messages)},
+            "$inc": {"attempts": 1},
+        }
+        if error:
+            update["$push"] = {"errors": error}
+        await self.collection.update_one({"_id": key}, update)
+        await self._relay.relay(self.collection, key)
+
+    async def log_for(self, participant_id: str) -> list[dict[str, Any]]:
+        cursor = self.collection.find({"participant_id": participant_id}, {"changes": 0, "outbox": 0}).sort("created_at", 1)
+        return [d async for d in cursor]
+
+    async def forget(self, participant_id: str) -> None:
+        """Keep the log lines (ids, kinds, outcome) but drop what the e-mails said."""
+        await self.collection.update_many({"participant_id": participant_id}, {"$set": {"changes": [], "errors": []}})

@@ -1,0 +1,156 @@
+"""Use case: gather due changes per recipient into one e-mail, send it, retry with backoff, record the outcome.
+
+Exactly one e-mail per change per recipient: due records are moved into a delivery record keyed by the gathered
+dedupe key (a second claim of the same key finds it taken), and the e-mail's Message-ID derives from that key, so
+a resend after a crash is recognisably the same e-mail. NotificationSent / NotificationFailed travel in the
+delivery record's outbox.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+import structlog
+
+from contracts.envelope import new_envelope
+from contracts.notifications import NotificationFailed, NotificationSent
+from contracts.topics import NOTIFICATIONS
+from servicekit.outbox import Outgoing
+
+from ..domain import (
+    GatheringPolicy,
+    PendingChange,
+    RetryPolicy,
+    Sender,
+    classify_smtp_failure,
+    compose,
+    due_bursts,
+    message_id_for,
+)
+from .changes_from_messages import MissingParticipant, build_change, event_info, recipient_of
+from .ports import Deliveries, Directory, MailTransport, PendingChanges, PendingRecord, SmtpFailure
+
+log = structlog.get_logger()
+_IDS = uuid.UUID("8d8f3c1e-6b0a-4d3f-9b61-2c0f3e7a9d55")
+
+
+@dataclass(frozen=True)
+class DeliveryPolicy:
+    sender: Sender
+    max_changes_per_email: int
+    retry: RetryPolicy
+
+
+class Delivery:
+    def __init__(
+        self, directory: Directory, pending: PendingChanges, deliveries: Deliveries, transport: MailTransport,
+        policy: DeliveryPolicy,
+    ) -> None:
+        self._directory, self._pending, self._deliveries = directory, pending, deliveries
+        self._transport, self._policy = transport, policy
+
+    async def run_once(self, now: dt.datetime) -> int:
+        """Send what is due now; returns the number of e-mails attempted."""
+        attempted = 0
+        for participant_id in await self._pending.due_recipients(now):
+            attempted += await self._claim_and_send(participant_id, now)
+        for delivery in await self._deliveries.unfinished(now):
+            await self._attempt(delivery, now)
+            attempted += 1
+        return attempted
+
+    async def _claim_and_send(self, participant_id: str, now: dt.datetime) -> int:
+        records = await self._pending.for_recipient(participant_id)
+        recipient = await self._directory.recipient(participant_id)
+        if recipient is None or not recipient.active:
+            await self._pending.remove([r.key for r in records])
+            return 0
+        by_key = {r.key: r for r in records}
+        changes = []
+        for record in records:
+            try:
+                changes.append(PendingChange(change=await self._change(record), arrived_at=record.arrived_at))
+            except MissingParticipant:
+                await self._pending.remove([record.key])  # someone named was erased meanwhile: nothing to tell
+        policy = GatheringPolicy(window=dt.timedelta(0), max_changes_per_email=self._policy.max_changes_per_email)
+        sent = 0
+        for burst in due_bursts(changes, recipient=recipient_of(recipient), now=now, policy=policy):
+            members = [by_key[key] for key in burst.change_keys if key in by_key]
+            delivery = await self._deliveries.claim(
+                burst.dedupe_key, participant_id, members[0].event_id, [_stored(m) for m in members],
+                [change.kind for change in burst.changes],
+            )
+            await self._pending.remove(burst.change_keys)
+            if delivery is not None:
+                await self._attempt(delivery, now)
+                sent += 1
+        return sent
+
+    async def _change(self, record: PendingRecord) -> Any:
+        return await build_change(
+            record.message_type, record.data, change_id=record.change_id, occurred_at=record.occurred_at, recipient_id=record.participant_id, lookup=self._directory.recipient,
+        )
+
+    async def _attempt(self, delivery: dict[str, Any], now: dt.datetime) -> None:
+        key, participant_id = delivery["_id"], delivery["participant_id"]
+        recipient = await self._directory.recipient(participant_id)
+        event = await self._directory.event(delivery["event_id"])
+        if recipient is None or not recipient.active or event is None:
+            await self._deliveries.finish(key, "dropped", "", "recipient erased or withdrawn", [])
+            return
+        changes = []
+        for stored in delivery["changes"]:
+            record = PendingRecord(**stored)
+            try:
+                changes.append(await self._change(record))
+            except MissingParticipant:
+                continue
+        if not changes:
+            await self._deliveries.finish(key, "dropped", "", "nothing left to tell", [])
+            return
+        email = compose(
+            changes, recipient=recipient_of(recipient), event=event_info(event), sender=self._policy.sender,
+            dedupe_key=key, now=now,
+        )
+        attempts = delivery.get("attempts", 0) + 1
+        try:
+            await self._transport.send(email)
+        except SmtpFailure as failure:
+            kind = classify_smtp_failure(failure.reply_code)
+            if self._policy.retry.should_retry(attempts, kind):
+                delay = self._policy.retry.delay(attempts, random.random())
+                log.warning("mail.retry", participant_id=participant_id, attempts=attempts, error=str(failure))
+                await self._deliveries.record_attempt(key, str(failure), now + delay)
+                return
+            log.error("mail.failed", participant_id=participant_id, attempts=attempts, error=str(failure))
+            fact = NotificationFailed(
+                participant_id=participant_id, kinds=tuple(delivery["kinds"]), error=str(failure), attempts=attempts
+            )
+            await self._deliveries.finish(key, "failed", "", str(failure), [_fact(fact, delivery, key)])
+            return
+        fact = NotificationSent(
+            participant_id=participant_id, kinds=tuple(delivery["kinds"]),
+            email_message_id=message_id_for(key, self._policy.sender.domain),
+            change_keys=tuple(c["key"] for c in delivery["changes"]),
+        )
+        await self._deliveries.finish(key, "sent", fact.email_message_id, "", [_fact(fact, delivery, key)])
+        log.info("mail.sent", participant_id=participant_id, kinds=delivery["kinds"])
+
+
+def _stored(record: PendingRecord) -> dict[str, Any]:
+    return {
+        "key": record.key, "change_id": record.change_id, "participant_id": record.participant_id, "event_id": record.event_id,
+        "message_type": record.message_type, "data": record.data, "occurred_at": record.occurred_at,
+        "arrived_at": record.arrived_at, "due_at": record.due_at,
+    }
+
+
+def _fact(payload: NotificationSent | NotificationFailed, delivery: dict[str, Any], key: str) -> Outgoing:
+    envelope = new_envelope(
+        payload, producer="notifications", event_id=delivery["event_id"], message_id=uuid.uuid5(_IDS, key)
+    )
+    return Outgoing(NOTIFICATIONS, envelope)

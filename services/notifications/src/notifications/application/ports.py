@@ -1,0 +1,93 @@
+"""What the notifications use cases need from the outside world."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from email.message import EmailMessage
+from typing import Any, Protocol
+
+from servicekit.outbox import Outgoing
+
+
+@dataclass(frozen=True)
+class RecipientRecord:
+    participant_id: str
+    event_id: str
+    name: str
+    email: str
+    language: str
+    organisation: str
+    country: str
+    active: bool
+
+
+@dataclass(frozen=True)
+class PendingRecord:
+    """A change waiting to be mailed: the source message it came from, rebuilt into a domain change when sent."""
+
+    key: str
+    change_id: str
+    participant_id: str
+    event_id: str
+    message_type: str
+    data: dict[str, Any]
+    occurred_at: dt.datetime
+    arrived_at: dt.datetime
+    due_at: dt.datetime
+
+
+class Directory(Protocol):
+    """Who the recipients are and what the events look like, as learnt from the registrations and events topics."""
+
+    async def recipient(self, participant_id: str) -> RecipientRecord | None: ...
+
+    async def recipients_of(self, event_id: str) -> list[RecipientRecord]: ...
+
+    async def save_recipient(self, record: RecipientRecord) -> None: ...
+
+    async def erase_recipient(self, participant_id: str, event_id: str) -> None: ...
+
+    async def deactivate_recipient(self, participant_id: str) -> None: ...
+
+    async def event(self, event_id: str) -> dict[str, Any] | None: ...
+
+    async def save_event(self, event: dict[str, Any]) -> None: ...
+
+    async def save_meeting(self, meeting: dict[str, Any]) -> None: ...
+
+    async def meetings_of(self, participant_id: str) -> list[dict[str, Any]]: ...
+
+
+class PendingChanges(Protocol):
+    async def add(self, record: PendingRecord, replace: bool = False) -> None: ...
+
+    async def due_recipients(self, now: dt.datetime) -> list[str]: ...
+
+    async def for_recipient(self, participant_id: str) -> list[PendingRecord]: ...
+
+    async def remove(self, keys: Sequence[str]) -> None: ...
+
+
+class Deliveries(Protocol):
+    async def claim(self, key: str, participant_id: str, event_id: str, change_keys: Sequence[str], kinds: Sequence[str]) -> dict[str, Any] | None: ...
+
+    async def unfinished(self, now: dt.datetime) -> list[dict[str, Any]]: ...
+
+    async def record_attempt(self, key: str, error: str, next_attempt_at: dt.datetime) -> None: ...
+
+    async def finish(self, key: str, status: str, email_message_id: str, error: str, messages: Sequence[Outgoing]) -> None: ...
+
+    async def log_for(self, participant_id: str) -> list[dict[str, Any]]: ...
+
+
+class SmtpFailure(Exception):
+    def __init__(self, message: str, reply_code: int | None) -> None:
+        super().__init__(message)
+        self.reply_code = reply_code
+
+
+class MailTransport(Protocol):
+    async def send(self, message: EmailMessage) -> None:
+        """Deliver or raise SmtpFailure."""

@@ -1,0 +1,50 @@
+"""MongoDB store of the scheduling service: one document per event with its whole schedule and its outbox."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import DuplicateKeyError
+
+from servicekit.outbox import OutboxRelay, Outgoing, outbox_fields
+
+
+class MongoSchedules:
+    def __init__(self, database: AsyncDatabase, relay: OutboxRelay) -> None:
+        self.collection = database["schedules"]
+        self._relay = relay
+
+    async def load(self, event_id: str) -> dict[str, Any] | None:
+        document = await self.collection.find_one({"_id": event_id}, {"outbox": 0})
+        if document is None:
+            return None
+        document.pop("_id")
+        return document
+
+    async def version(self, event_id: str) -> int | None:
+        document = await self.collection.find_one({"_id": event_id}, {"version": 1})
+        return document["version"] if document else None
+
+    async def create(self, event_id: str, state: dict[str, Any], messages: Sequence[Outgoing]) -> None:
+        try:
+            await self.collection.insert_one({"_id": event_id, **state, "outbox": {}})
+        except DuplicateKeyError:
+            return
+        if messages:
+            await self.collection.update_one({"_id": event_id}, {"$set": outbox_fields(messages)})
+            await self._relay.relay(self.collection, event_id)
+
+    async def update(
+        self, event_id: str, expected_version: int, changes: dict[str, Any], messages: Sequence[Outgoing]
+    ) -> bool:
+        result = await self.collection.update_one(
+            {"_id": event_id, "version": expected_version},
+            {"$set": {**changes, **outbox_fields(messages)}, "$inc": {"version": 1}},
+        )
+        if result.matched_count == 0:
+            return False
+        if messages:
+            await self._relay.relay(self.collection, event_id)
+        return True
