@@ -200,9 +200,10 @@ def url_ok(url: str) -> bool:
         return False
 
 
-def start(component: Component, timeout: float = 90) -> None:
+def launch(component: Component) -> subprocess.Popen | None:
+    """Start the process unless it runs already; readiness is waited for separately."""
     if component.pid():
-        return
+        return None
     if port_open(component.port):
         fail(f"port {component.port} for {component.name} is taken by another process; stop it, then run again")
     if component.name == "kafka":
@@ -215,6 +216,12 @@ def start(component: Component, timeout: float = 90) -> None:
         env={**os.environ, **component.env}, start_new_session=True,
     )
     component.pid_file.write_text(str(proc.pid))
+    return proc
+
+
+def wait_ready(component: Component, proc: subprocess.Popen | None, timeout: float = 120) -> None:
+    if proc is None:
+        return
     deadline = time.monotonic() + timeout
     while True:
         ready = url_ok(component.ready_url) if component.ready_url else port_open(component.port)
@@ -229,6 +236,13 @@ def start(component: Component, timeout: float = 90) -> None:
             component.pid_file.unlink(missing_ok=True)
             fail(f"{component.name} did not become ready; its log is {component.log_file} (last lines above)")
         time.sleep(0.2)
+
+
+def start(*components: Component) -> None:
+    """Start the components together and wait until each is ready."""
+    launched = [(component, launch(component)) for component in components]
+    for component, proc in launched:
+        wait_ready(component, proc)
 
 
 def stop(component: Component, sig: int = signal.SIGTERM, timeout: float = 30) -> None:
@@ -287,8 +301,8 @@ def up(with_services: bool = True) -> None:
         start(component)
     asyncio.run(create_topics())
     if with_services:
-        for component in services():
-            start(component)
+        say("starting the four services")
+        start(*services())
     say(f"stack is up ({time.monotonic() - started:.1f} s); `make stack-status` shows it, `make stack-down` stops it")
 
 
