@@ -28,7 +28,10 @@ from .scoring import (
 Ranked = list[tuple[float, str]]
 """(-score, partner id), best first: the order of a participant's candidates."""
 
-_BLOCK = 256
+_BLOCK = 512  # rows per block; below 2**9 for the sort key
+_SCALE_INT = int(SCALE)
+_SCORE_MASK = (1 << 30) - 1
+_ORDER_MASK = (1 << 24) - 1
 
 
 def _codes(values: Sequence[object]) -> np.ndarray:
@@ -60,19 +63,27 @@ def _finish(parts: list[tuple[list, list, list]], width: int) -> list[sparse.csr
     ]
 
 
-def _membership(sets: Sequence[frozenset[str]], columns: dict[str, int] | None = None) -> tuple[list, list, dict]:
-    columns = {} if columns is None else columns
-    indptr, indices = [0], []
+def _bitmasks(sets: Sequence[frozenset[str]]) -> np.ndarray:
+    """Each participant's codes as bits, 64 codes per column."""
+    columns: dict[str, int] = {}
     for values in sets:
-        indices.extend(columns.setdefault(v, len(columns)) for v in sorted(values))
-        indptr.append(len(indices))
-    return indptr, indices, columns
+        for value in sorted(values):
+            columns.setdefault(value, len(columns))
+    table = np.zeros((len(sets), max(1, -(-len(columns) // 64))), dtype=np.uint64)
+    for row, values in enumerate(sets):
+        for value in values:
+            bit = columns[value]
+            table[row, bit // 64] |= np.uint64(1) << np.uint64(bit % 64)
+    return table
 
 
-def _binary(indptr: list[int], indices: list[int], width: int) -> sparse.csr_matrix:
-    return sparse.csr_matrix(
-        (np.ones(len(indices)), np.array(indices, dtype=np.int64), np.array(indptr)), shape=(len(indptr) - 1, width)
-    )
+def _share(table: np.ndarray, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """Whether the participants ``rows[k]`` and ``cols[k]`` have a code in common."""
+    shared = np.zeros(len(rows), dtype=bool)
+    for word in range(table.shape[1]):
+        column = table[:, word]
+        shared |= (column[rows] & column[cols]) != 0
+    return shared
 
 
 def rank_everyone(
@@ -95,83 +106,88 @@ def rank_everyone(
     requests, offers, interests = _finish(parts, max(len(columns), 1))
     offers_t, requests_t, interests_t = offers.T.tocsr(), requests.T.tocsr(), interests.T.tocsr()
 
-    p, i, sector_cols = _membership([f.sectors for f in features])
-    sectors = _binary(p, i, max(len(sector_cols), 1))
-    p, i, division_cols = _membership([f.divisions for f in features])
-    divisions = _binary(p, i, max(len(division_cols), 1))
-    country_cols: dict[str, int] = {}
-    p, i, _ = _membership([frozenset((f.country,)) for f in features], country_cols)
-    p2, i2, _ = _membership([f.targets for f in features], country_cols)
-    countries = _binary(p, i, len(country_cols))
-    targets = _binary(p2, i2, len(country_cols))
-    sectors_t, divisions_t, countries_t, targets_t = (m.T.tocsr() for m in (sectors, divisions, countries, targets))
-    country_code = _codes([f.country for f in features])
+    sector_codes = _bitmasks([f.sectors for f in features])
+    division_codes = _bitmasks([f.divisions for f in features])
+    country_names = sorted({f.country for f in features} | {c for f in features for c in f.targets})
+    country_code = np.array([country_names.index(f.country) for f in features], dtype=np.int64)
+    country_index = {c: k for k, c in enumerate(country_names)}
+    wants = np.zeros((n, len(country_names)), dtype=bool)
+    for row, f in enumerate(features):
+        for target in f.targets:
+            wants[row, country_index[target]] = True
 
     # The policy, as arrays (mirrors policy.may_meet).
-    blocked_person = np.array([p.is_facilitator or context.at_cap(p) or not a for p, a in zip(participants, active)])
+    blocked = np.array([p.is_facilitator or context.at_cap(p) or not a for p, a in zip(participants, active)])
     side_names = [s.name for s in policy.sides]
     side = np.array([side_names.index(s) if (s := policy.side_of(p)) is not None else -1 for p in participants])
     side_ok = np.ones((max(len(side_names), 1), max(len(side_names), 1)), dtype=bool)
     if policy.allowed_side_pairs:
         side_ok[:] = False
-        for allowed in policy.allowed_side_pairs:
-            a, b = (sorted(allowed) * 2)[:2]
+        for allowed_pair in policy.allowed_side_pairs:
+            a, b = (sorted(allowed_pair) * 2)[:2]
             side_ok[side_names.index(a), side_names.index(b)] = side_ok[side_names.index(b), side_names.index(a)] = True
     organisation = _codes([organisation_key(p) for p in participants])
     delegation = _codes([p.delegation_id for p in participants])
     position = {pid: k for k, pid in enumerate(ids)}
-    declined = [(position[a], position[b]) for a, b in (tuple(x) for x in context.declined if len(x) == 2)
-                if a in position and b in position]
+    declined_keys = np.array(
+        sorted(
+            position[a] * n + position[b]
+            for x in context.declined
+            if len(x) == 2
+            for a, b in (tuple(x), tuple(x)[::-1])
+            if a in position and b in position
+        ),
+        dtype=np.int64,
+    )
+    if n >= 1 << 24:
+        raise ValueError("an event of 16 million participants or more needs another ranking key")
+    by_order = np.argsort(np.array(ids, dtype=object), kind="stable").astype(np.int64)
     order = np.empty(n, dtype=np.int64)
-    order[np.argsort(np.array(ids, dtype=object), kind="stable")] = np.arange(n)
+    order[by_order] = np.arange(n)
 
     results: list[tuple[Ranked, bool]] = []
     for start in range(0, n, _BLOCK):
-        rows = slice(start, min(start + _BLOCK, n))
-        m = rows.stop - rows.start
-        need_ab = (requests[rows] @ offers_t).toarray()
-        need_ba = (offers[rows] @ requests_t).toarray()
-        topic = (interests[rows] @ interests_t).toarray()
-        exact = (sectors[rows] @ sectors_t).toarray() > 0
-        related = (divisions[rows] @ divisions_t).toarray() > 0
-        sector = np.where(exact, 1.0, np.where(related, 0.5, 0.0))
-        target_ab = (targets[rows] @ countries_t).toarray()
-        target_ba = (countries[rows] @ targets_t).toarray()
-        answer_ab = NEED_WEIGHT * need_ab + TOPIC_WEIGHT * topic + SECTOR_WEIGHT * sector + TARGET_WEIGHT * target_ab
-        answer_ba = NEED_WEIGHT * need_ba + TOPIC_WEIGHT * topic + SECTOR_WEIGHT * sector + TARGET_WEIGHT * target_ba
+        stop = min(start + _BLOCK, n)
+        # Only pairs sharing a term are candidates: work on those entries alone. The two directions ride in one
+        # complex matrix (real: how B answers A, imaginary: how A answers B) so they stay aligned entry by entry;
+        # the sums are formed in the order scoring.answer forms them, so both give the same floats.
+        topic = TOPIC_WEIGHT * (interests[start:stop] @ interests_t)
+        ab = NEED_WEIGHT * (requests[start:stop] @ offers_t) + topic
+        ba = NEED_WEIGHT * (offers[start:stop] @ requests_t) + topic
+        both = (ab + 1j * ba).tocsr()
+        rows = np.repeat(np.arange(start, stop, dtype=np.int64), np.diff(both.indptr))
+        cols = both.indices.astype(np.int64)
+        sector = np.where(_share(sector_codes, rows, cols), 1.0, np.where(_share(division_codes, rows, cols), 0.5, 0.0))
+        target_ab = wants[rows, country_code[cols]].astype(np.float64)
+        target_ba = wants[cols, country_code[rows]].astype(np.float64)
+        answer_ab = both.data.real + SECTOR_WEIGHT * sector + TARGET_WEIGHT * target_ab
+        answer_ba = both.data.imag + SECTOR_WEIGHT * sector + TARGET_WEIGHT * target_ba
         total = answer_ab + answer_ba
         with np.errstate(invalid="ignore", divide="ignore"):
             harmonic = np.where(total > 0, 2.0 * (answer_ab * answer_ba) / total, 0.0)
-        same_country = country_code[rows, None] == country_code[None, :]
-        score = np.rint(harmonic * np.where(same_country, SAME_COUNTRY_FACTOR, 1.0) * SCALE) / SCALE
+        same_country = country_code[rows] == country_code[cols]
+        scaled = np.rint(harmonic * np.where(same_country, SAME_COUNTRY_FACTOR, 1.0) * SCALE)
 
-        allowed = (need_ab > 0) | (need_ba > 0) | (topic > 0) | related
-        allowed &= ~blocked_person[None, :]
-        allowed &= ~blocked_person[rows, None]
-        allowed[np.arange(m), np.arange(rows.start, rows.stop)] = False
+        allowed = (rows != cols) & ~blocked[rows] & ~blocked[cols] & (scaled / SCALE > MIN_SCORE)
         if side_names:
-            row_side, col_side = side[rows], side
-            allowed &= (row_side[:, None] >= 0) & (col_side[None, :] >= 0)
-            allowed &= side_ok[np.maximum(row_side, 0)][:, np.maximum(col_side, 0)]
+            allowed &= (side[rows] >= 0) & (side[cols] >= 0) & side_ok[np.maximum(side[rows], 0), np.maximum(side[cols], 0)]
         if not policy.same_organisation_may_meet:
-            allowed &= organisation[rows, None] != organisation[None, :]
+            allowed &= organisation[rows] != organisation[cols]
         if not policy.same_delegation_may_meet:
-            allowed &= ~((delegation[rows, None] == delegation[None, :]) & (delegation[rows, None] >= 0))
-        for a, b in declined:
-            if rows.start <= a < rows.stop:
-                allowed[a - rows.start, b] = False
-            if rows.start <= b < rows.stop:
-                allowed[b - rows.start, a] = False
-        allowed &= score > MIN_SCORE
+            allowed &= ~((delegation[rows] == delegation[cols]) & (delegation[rows] >= 0))
+        if len(declined_keys):
+            allowed &= ~np.isin(rows * n + cols, declined_keys)
 
-        for r in range(m):
-            candidates = np.flatnonzero(allowed[r])
-            values = score[r, candidates]
-            if len(candidates) > depth:
-                threshold = np.partition(values, len(values) - depth)[len(values) - depth]
-                keep = values >= threshold
-                candidates, values = candidates[keep], values[keep]
-            chosen = np.lexsort((order[candidates], -values))[:depth]
-            ranked = [(-float(values[c]), ids[candidates[c]]) for c in chosen]
-            results.append((ranked, int(allowed[r].sum()) <= depth))
+        rows, cols, scaled = rows[allowed], cols[allowed], scaled[allowed].astype(np.int64)
+        # One integer key sorts by row, then score (best first), then partner id: 9 + 30 + 24 bits.
+        keys = np.sort(((rows - start) << 54) | ((_SCALE_INT - scaled) << 24) | order[cols])
+        rows = (keys >> 54) + start
+        cols = by_order[keys & _ORDER_MASK]
+        score = (_SCALE_INT - ((keys >> 24) & _SCORE_MASK)) / SCALE
+        bounds = np.searchsorted(rows, np.arange(start, stop + 1))
+        for r in range(stop - start):
+            first, last = bounds[r], bounds[r + 1]
+            chosen = slice(first, min(last, first + depth))
+            ranked = [(-value, ids[col]) for value, col in zip(score[chosen].tolist(), cols[chosen].tolist())]
+            results.append((ranked, last - first <= depth))
     return results

@@ -6,8 +6,9 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from functools import lru_cache
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .participant import Participant, ProfileItem
 from .text import words
@@ -19,6 +20,11 @@ KEYWORD_WEIGHT = 3.0
 PAIR_WEIGHT = 1.5
 TOPIC_WEIGHT = 3.0
 DESCRIPTION_WEIGHT = 1.0
+# Event stop words: a term found in more than a tenth of the profiles of a large event ('solutions', 'company',
+# or 'food' at a food fair) tells nobody apart, yet it would make every pair a candidate and every scoring pass
+# touch the whole event. Such terms are left out of the vectors; small events keep all their terms.
+COMMON_SHARE = 0.1
+COMMON_MIN_DOCUMENTS = 50
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,32 +33,53 @@ class TermStatistics:
 
     document_frequency: dict[str, int]
     documents: int
+    _idf: dict[str, float] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
-    def over(cls, bags: Iterable[Counter[str]]) -> TermStatistics:
+    def over(cls, term_sets: Iterable[Iterable[str]]) -> TermStatistics:
         frequency: Counter[str] = Counter()
         count = 0
-        for bag in bags:
-            frequency.update(bag.keys())
+        for terms in term_sets:
+            frequency.update(terms)
             count += 1
         return cls(dict(frequency), count)
 
     def idf(self, term: str) -> float:
-        # Smoothed; a term nobody had when the statistics were taken counts as seen once.
-        return math.log((1 + self.documents) / (1 + max(self.document_frequency.get(term, 0), 1))) + 1.0
+        """Smoothed inverse document frequency; a term nobody had when the statistics were taken counts as seen
+        once. Zero for a term too common in this event to tell anyone apart (see COMMON_SHARE)."""
+        try:
+            return self._idf[term]
+        except KeyError:
+            self._idf[term] = value = self._compute_idf(term)
+            return value
+
+    def _compute_idf(self, term: str) -> float:
+        frequency = self.document_frequency.get(term, 0)
+        if frequency > max(COMMON_SHARE * self.documents, COMMON_MIN_DOCUMENTS):
+            return 0.0
+        return math.log((1 + self.documents) / (1 + max(frequency, 1))) + 1.0
 
 
-def _add_text(bag: Counter[str], text: str, weight: float, *, pairs: bool) -> None:
+@lru_cache(maxsize=100_000)
+def _text_terms(text: str, pairs: bool) -> tuple[tuple[str, ...], tuple[str, ...]]:
     stems = words(text)
+    return tuple(stems), (tuple(f"{a}_{b}" for a, b in zip(stems, stems[1:])) if pairs else ())
+
+
+def _add_text(bag: dict[str, float], text: str, weight: float, *, pairs: bool) -> None:
+    if not text:
+        return
+    stems, joined = _text_terms(text, pairs)
+    get = bag.get
     for term in stems:
-        bag[term] += weight
-    if pairs:
-        for a, b in zip(stems, stems[1:]):
-            bag[f"{a}_{b}"] += PAIR_WEIGHT
+        bag[term] = get(term, 0.0) + weight
+    for term in joined:
+        bag[term] = get(term, 0.0) + PAIR_WEIGHT
 
 
-def item_bag(items: Iterable[ProfileItem]) -> Counter[str]:
-    bag: Counter[str] = Counter()
+def item_bag(items: Iterable[ProfileItem]) -> dict[str, float]:
+    """Weighted term counts of offers or requests: titles and keywords (and their word pairs) over descriptions."""
+    bag: dict[str, float] = {}
     for item in items:
         _add_text(bag, item.title, TITLE_WEIGHT, pairs=True)
         for keyword in item.keywords:
@@ -61,16 +88,20 @@ def item_bag(items: Iterable[ProfileItem]) -> Counter[str]:
     return bag
 
 
-def interest_bag(participant: Participant) -> Counter[str]:
-    bag: Counter[str] = Counter()
+def interest_bag(participant: Participant) -> dict[str, float]:
+    """Weighted term counts of topics (and their word pairs) and the profile description."""
+    bag: dict[str, float] = {}
     for topic in participant.topics:
         _add_text(bag, topic, TOPIC_WEIGHT, pairs=True)
     _add_text(bag, participant.description, DESCRIPTION_WEIGHT, pairs=False)
     return bag
 
 
-def vectorise(bag: Counter[str], statistics: TermStatistics) -> Vector:
-    raw = {term: math.log1p(weight) * statistics.idf(term) for term, weight in bag.items()}
+def vectorise(bag: dict[str, float], statistics: TermStatistics) -> Vector:
+    """TF-IDF with sublinear term frequency, scaled to unit length."""
+    idf = statistics.idf
+    log1p = math.log1p
+    raw = {term: value for term, weight in bag.items() if (value := log1p(weight) * idf(term)) > 0}
     norm = math.sqrt(sum(w * w for w in raw.values()))
     return {term: w / norm for term, w in raw.items()} if norm else {}
 
@@ -96,16 +127,16 @@ def sector_division(code: str) -> str:
 class Bags:
     """The raw term counts of one participant, before IDF weighting."""
 
-    requests: Counter[str]
-    offers: Counter[str]
-    interests: Counter[str]
+    requests: dict[str, float]
+    offers: dict[str, float]
+    interests: dict[str, float]
 
     @classmethod
     def of(cls, participant: Participant) -> Bags:
         return cls(item_bag(participant.requests), item_bag(participant.offers), interest_bag(participant))
 
-    def all_terms(self) -> Counter[str]:
-        return self.requests + self.offers + self.interests
+    def all_terms(self) -> set[str]:
+        return self.requests.keys() | self.offers.keys() | self.interests.keys()
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,13 +6,17 @@ candidate rarely means rescoring. Because only the window is ever read, and the 
 ``window`` candidates, the shown lists do not depend on the order in which changes arrived: after any sequence of
 ``upsert``/``remove`` they equal a full build over the same participants with the same term statistics.
 
-A newcomer is scored only against participants that share at least one term with it (inverted index over
-terms, sector codes and NACE divisions); it enters a list only if it beats the lowest score kept there.
+A newcomer is scored only against participants that share at least one term with it (inverted index over the
+terms of requests, offers and interests; sector codes and target countries add to a score but do not make a
+candidate on their own); it enters a list only if it beats the lowest score kept there.
 
-Exposure: a participant appears in at most ``exposure_cap`` shown lists (``exposure_factor`` × list size). When
-more lists want them, the lists where the pair scores highest keep them and the others move on to their next
-candidate. This one rule, checked per candidate, keeps popular participants from drowning everyone else while
-leaving strong pairs intact.
+Exposure: a participant appears in at most ``exposure_factor`` times their fair share of shown lists. The fair
+share is the list size, or more on the short side of an unbalanced event (60 Europeans wanting 10 partners each
+among 30 Latin-Americans give each Latin-American a share of 20): the list slots that flow to a side divided by
+that side's wanted candidates. When more lists want someone, the lists where the pair scores highest keep them and
+the others move on to their next candidate. This one rule, checked per candidate, keeps popular participants from
+drowning everyone else while leaving strong pairs intact. Like term statistics, the caps are computed by a full
+build and kept until the next.
 
 Term statistics (IDF) are frozen between full refreshes: a newcomer's words are weighted with the statistics of
 the last build, and a word nobody had counts as seen once. One newcomer shifts IDF negligibly in a large event;
@@ -57,6 +61,7 @@ class SuggestionIndex:
         *,
         list_size: int = 10,
         exposure_factor: float = 1.5,
+        exposure_caps: dict[str | None, int] | None = None,
         declined: Iterable[tuple[str, str]] = (),
         accepted_counts: dict[str, int] | None = None,
     ) -> None:
@@ -65,7 +70,9 @@ class SuggestionIndex:
         self.list_size = list_size
         self.window = 2 * list_size
         self.depth = 3 * list_size
-        self.exposure_cap = None if math.isinf(exposure_factor) else max(1, math.ceil(exposure_factor * list_size))
+        self.exposure_factor = exposure_factor
+        self._fixed_caps = exposure_caps
+        self.exposure_caps: dict[str | None, int] = dict(exposure_caps or {})
         self._declined: set[frozenset[str]] = {pair(a, b) for a, b in declined}
         self._accepted: dict[str, int] = dict(accepted_counts or {})
         self._context = MatchContext(policy or Policy(), self._declined, self._accepted)
@@ -114,8 +121,12 @@ class SuggestionIndex:
             for partner, score in shown
         ]
 
+    def ranking(self, participant_id: str) -> list[tuple[str, float]]:
+        """The participant's list as (partner id, score), best first, without reasons (cheap)."""
+        return list(self._shown.get(participant_id, ()))
+
     def ranked_ids(self, participant_id: str) -> list[str]:
-        """Partner ids of the participant's shown list, without reasons (cheap)."""
+        """Partner ids of the participant's list, best first (cheap)."""
         return [partner for partner, _ in self._shown.get(participant_id, ())]
 
     def appearances(self) -> dict[str, int]:
@@ -170,10 +181,39 @@ class SuggestionIndex:
                 self._holders.setdefault(partner, set()).add(pid)
                 if position < self.window:
                     self._admirers.setdefault(partner, {})[pid] = -negative
+        self.exposure_caps = dict(self._fixed_caps) if self._fixed_caps is not None else self._fair_caps()
         for pid in self._participants:
             self._admitted[pid] = self._admitted_set(pid)
         for pid in self._participants:
             self._shown[pid] = self._display(pid)
+
+    def _fair_caps(self) -> dict[str | None, int]:
+        """Per side: ``exposure_factor`` × the larger of the list size and the side's mean share of list slots."""
+        if math.isinf(self.exposure_factor):
+            return {}
+        slots: dict[str | None, float] = {}
+        wanted: dict[str | None, int] = {}
+        policy = self._context.policy
+        for pid, ranked in self._ranked.items():
+            window = ranked[: self.window]
+            for _, other in window:
+                side = policy.side_of(self._participants[other])
+                slots[side] = slots.get(side, 0.0) + min(self.list_size, len(window)) / len(window)
+        for pid, admirers in self._admirers.items():
+            if admirers:
+                side = policy.side_of(self._participants[pid])
+                wanted[side] = wanted.get(side, 0) + 1
+        caps = {side: math.ceil(self.exposure_factor * max(self.list_size, slots[side] / wanted[side]))
+                for side in wanted}
+        caps[None] = caps.get(None, math.ceil(self.exposure_factor * self.list_size))
+        return caps
+
+    def exposure_cap(self, participant_id: str) -> int | None:
+        """The most lists the participant may appear in; None when unlimited."""
+        if math.isinf(self.exposure_factor) and self._fixed_caps is None:
+            return None
+        side = self._context.policy.side_of(self._participants[participant_id])
+        return self.exposure_caps.get(side, self.exposure_caps.get(None))
 
     def refresh(self) -> set[str]:
         """Recompute term statistics over the current participants and rebuild; the ids whose lists changed."""
@@ -272,7 +312,7 @@ class SuggestionIndex:
                 del table[code]
 
     def _candidates(self, pid: str) -> dict[str, float]:
-        """Every allowed partner sharing at least one term, sector or NACE division with ``pid``, with the score."""
+        """Every allowed partner sharing at least one term with ``pid``, with the pair's score."""
         me = self._participants[pid]
         mine = self._features[pid]
         sums: list[dict[str, float]] = []
@@ -292,7 +332,7 @@ class SuggestionIndex:
         related: set[str] = set().union(*(self._by_division.get(d, ()) for d in mine.divisions))
         scores: dict[str, float] = {}
         context = self._context
-        for other in need_ab.keys() | need_ba.keys() | topic.keys() | related:
+        for other in need_ab.keys() | need_ba.keys() | topic.keys():
             if other == pid or other not in self._ranked:
                 continue
             them = self._features[other]
@@ -403,11 +443,12 @@ class SuggestionIndex:
         self._dirty.add(holder)
 
     def _admitted_set(self, pid: str) -> frozenset[str] | None:
-        """The lists allowed to show ``pid``: None for all of them, or the ``exposure_cap`` where it fits best."""
+        """The lists allowed to show ``pid``: None for all of them, or the capped number where it fits best."""
         admirers = self._admirers.get(pid, {})
-        if self.exposure_cap is None or len(admirers) <= self.exposure_cap:
+        cap = self.exposure_cap(pid)
+        if cap is None or len(admirers) <= cap:
             return None
-        best = heapq.nsmallest(self.exposure_cap, ((-score, holder) for holder, score in admirers.items()))
+        best = heapq.nsmallest(cap, ((-score, holder) for holder, score in admirers.items()))
         return frozenset(holder for _, holder in best)
 
     def _display(self, pid: str) -> Shown:

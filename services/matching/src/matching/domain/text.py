@@ -56,6 +56,8 @@ _MIN_STEM = 4
 
 def fold(text: str) -> str:
     """Lower-case, compatibility-normalise and strip accents ('Logística' -> 'logistica', 'Straße' -> 'strasse')."""
+    if text.isascii():
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
@@ -76,12 +78,17 @@ def stem(word: str) -> str:
 
 def words(text: str) -> list[str]:
     """Stemmed content words of a text, in order."""
+    return list(_words(text))
+
+
+@lru_cache(maxsize=50_000)
+def _words(text: str) -> tuple[str, ...]:
     result = []
     for token in _WORD.findall(fold(text)):
         if len(token) < 2 or token in STOP_WORDS or token.replace("_", "") == "":
             continue
         result.append(stem(token))
-    return result
+    return tuple(result)
 
 
 def terms(text: str, *, pairs: bool = False) -> list[str]:

@@ -1,0 +1,1 @@
+"""Offline commands of the matching service (no broker, no database)."""
