@@ -54,7 +54,7 @@ async def _publish(envelope: Envelope, bootstrap: str, wait: bool, timeout: floa
 
         def answered(_: object) -> bool:
             return any(m.get("causation_id") == mine for m in events.received) or any(
-                mine in (m.get("data", {}).get("original_text") or "") for m in dlq.received
+                mine in (m.get("original_text") or "") for m in dlq.received
             )
 
         await events.wait_until(answered, timeout)
@@ -66,8 +66,8 @@ async def _publish(envelope: Envelope, bootstrap: str, wait: bool, timeout: floa
             print(f"the service {what} event {event['event_id']} as revision {event['revision']} with {len(event['slots'])} slots")
             return 0
     for letter in dlq.received:
-        if mine in (letter.get("data", {}).get("original_text") or ""):
-            print(f"the service refused the command: {letter['data']['error']}", file=sys.stderr)
+        if mine in (letter.get("original_text") or ""):  # dead letters are bare DeadLetter documents, no envelope
+            print(f"the service refused the command: {letter.get('error')}", file=sys.stderr)
             return EXIT_BROKER
     print(
         f"no answer within {timeout:.0f} s: either the event is unchanged (nothing to announce) "

@@ -64,7 +64,7 @@ def _lines(node: yaml.Node, path: Path_, lines: dict[Path_, int], problems: list
         for key_node, value_node in node.value:
             key = str(key_node.value)
             if key in seen:
-                problems.append((path + (key,), f"written twice (line {key_node.start_mark.line + 1}); keep one"))
+                problems.append((path + (key,), f"written twice (first at line {lines[path + (key,)]}); keep one"))
             seen.add(key)
             lines[path + (key,)] = key_node.start_mark.line + 1
             _lines(value_node, path + (key,), lines, problems)
@@ -113,8 +113,8 @@ def unknown_keys(model: type[BaseModel], data: Any, path: Path_ = ()) -> list[tu
 
 def _readable(message: str) -> str:
     message = message.removeprefix("Value error, ")
-    if message.startswith("Input should be "):
-        message = "must be " + message.removeprefix("Input should be ")
+    if message.startswith("Input should "):
+        message = "must " + message.removeprefix("Input should ")
     return message
 
 

@@ -265,7 +265,8 @@ def map_row(row: Mapping[str, Any], *, source: str, row_number: int) -> RowResul
                 "email": cell["email"].strip(),
                 "phone": cell["phone"],
                 "job_title": cell["job_title"],
-                "language": cell["language"].strip() or "en",
+                # the contract's pattern is checked before its lower-casing, so 'DE' or 'pt-BR' would be refused
+                "language": cell["language"].strip().lower() or "en",
             },
             "organisation": {
                 "name": cell["organisation"],
@@ -282,7 +283,7 @@ def map_row(row: Mapping[str, Any], *, source: str, row_number: int) -> RowResul
                 "requests": parse_items(cell["requests"], "requests", problems),
                 "topics": split_list(cell["topics"]),
                 "target_countries": _countries(cell["target_countries"], "target_countries", problems),
-                "languages": split_list(cell["languages"]),
+                "languages": [language.lower() for language in split_list(cell["languages"])],
             },
             "availability": {"unavailable_slots": _slot_ids(cell["unavailable_slots"], problems)},
             "delegation": delegation,
