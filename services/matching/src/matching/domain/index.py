@@ -194,15 +194,15 @@ class SuggestionIndex:
         slots: dict[str | None, float] = {}
         wanted: dict[str | None, int] = {}
         policy = self._context.policy
-        for pid, ranked in self._ranked.items():
+        side_of = {pid: policy.side_of(p) for pid, p in self._participants.items()}
+        for ranked in self._ranked.values():
             window = ranked[: self.window]
             for _, other in window:
-                side = policy.side_of(self._participants[other])
+                side = side_of[other]
                 slots[side] = slots.get(side, 0.0) + min(self.list_size, len(window)) / len(window)
         for pid, admirers in self._admirers.items():
             if admirers:
-                side = policy.side_of(self._participants[pid])
-                wanted[side] = wanted.get(side, 0) + 1
+                wanted[side_of[pid]] = wanted.get(side_of[pid], 0) + 1
         caps = {side: math.ceil(self.exposure_factor * max(self.list_size, slots[side] / wanted[side]))
                 for side in wanted}
         caps[None] = caps.get(None, math.ceil(self.exposure_factor * self.list_size))
