@@ -9,6 +9,7 @@ affected list: new registrations (upsert), changed registrations, and withdrawal
 from __future__ import annotations
 
 import argparse
+import os
 import datetime as dt
 import statistics
 import sys
@@ -82,7 +83,8 @@ def main() -> None:
             "### Incremental index (10,000 participants)\n\n"
             f"`python services/matching/benchmarks/bench_incremental.py --participants {args.participants} "
             f"--changes {args.changes}` — {dt.date.today().isoformat()}, list size 10, Europe–CELAC policy, one "
-            "process on a shared 2-core machine. Each timing covers the change and every list it affects.\n\n"
+            f"process on a shared 2-core machine (load average {os.getloadavg()[0]:.1f} at the end of the run). "
+            "Each timing covers the change and every list it affects.\n\n"
             f"{table}"
         )
         write_section(args.write, "incremental", text)
