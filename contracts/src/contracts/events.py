@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
-from typing import Literal
+from typing import Any, Literal
 
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -63,17 +63,38 @@ class Side(Message):
     )
 
 
+class SidePair(Message):
+    """Two sides whose participants may meet each other."""
+
+    first: Identifier = Field(description="One side's name.")
+    second: Identifier = Field(description="The other side's name (may equal the first: members of one side meet).")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_two_names(cls, value: Any) -> Any:
+        # Operators write pairs as [europe, celac] in YAML; stored documents cannot hold nested arrays.
+        if isinstance(value, list | tuple):
+            if len(value) != 2:
+                raise ValueError("a side pair names exactly two sides, e.g. [europe, celac]")
+            return {"first": value[0], "second": value[1]}
+        return value
+
+    def __iter__(self):  # type: ignore[override]
+        """Unpacks as (first, second), like the two names it stands for."""
+        return iter((self.first, self.second))
+
+
 class MatchingPolicy(Message):
     """Who may meet whom at an event. The policy is law for matching and for direct requests."""
 
     sides: tuple[Side, ...] = Field(
         default=(), max_length=10, description="Named sides; empty means everybody is on one side."
     )
-    allowed_side_pairs: tuple[tuple[Identifier, Identifier], ...] = Field(
+    allowed_side_pairs: tuple[SidePair, ...] = Field(
         default=(),
         max_length=50,
-        description="Pairs of side names that may meet, e.g. [['europe', 'celac']]. Empty means any two sides may meet. "
-        "A participant whose country is on no side may meet nobody when sides are set.",
+        description="Pairs of sides that may meet, e.g. [{'first': 'europe', 'second': 'celac'}]. Empty means any two "
+        "sides may meet. A participant whose country is on no side may meet nobody when sides are set.",
     )
     same_organisation_may_meet: bool = Field(default=False, description="Whether two people of one organisation may meet.")
     same_delegation_may_meet: bool = Field(default=False, description="Whether two members of one delegation may meet.")
@@ -81,8 +102,8 @@ class MatchingPolicy(Message):
     @model_validator(mode="after")
     def _pairs_name_known_sides(self) -> MatchingPolicy:
         names = {side.name for side in self.sides}
-        for a, b in self.allowed_side_pairs:
-            for name in (a, b):
+        for side_pair in self.allowed_side_pairs:
+            for name in (side_pair.first, side_pair.second):
                 if name not in names:
                     raise ValueError(f"allowed_side_pairs names side '{name}', which is not among sides {sorted(names)}")
         return self

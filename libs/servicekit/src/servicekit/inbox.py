@@ -21,7 +21,7 @@ import structlog
 from aiokafka.errors import KafkaError
 from prometheus_client import Counter, Histogram
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import DuplicateKeyError, PyMongoError
+from pymongo.errors import ConnectionFailure, DuplicateKeyError, ServerSelectionTimeoutError
 
 from contracts.base import Message
 from contracts.envelope import Envelope
@@ -39,7 +39,9 @@ Handler = Callable[[Envelope, Any], Awaitable[Iterable[str] | None]]
 MESSAGES = Counter("messages_total", "Consumed messages by topic, type and outcome", ["topic", "type", "outcome"])
 HANDLE_SECONDS = Histogram("message_handle_seconds", "Time to handle one message", ["topic"])
 
-_INFRASTRUCTURE_ERRORS = (PyMongoError, KafkaError, ConnectionError, TimeoutError)
+# Only outages are waited out; a store error about the data itself (a WriteError) is the message's problem and
+# ends in the dead-letter topic after the usual attempts.
+_INFRASTRUCTURE_ERRORS = (ConnectionFailure, ServerSelectionTimeoutError, KafkaError, ConnectionError, TimeoutError)
 
 
 class Unprocessable(Exception):
@@ -103,6 +105,7 @@ class Inbox:
             if from_parking:
                 await self._parking.remove(from_parking)
             MESSAGES.labels(topic, envelope.type, outcome).inc()
+            log.info("message.handled", outcome=outcome, topic=topic, released=list(released) or None)
             return list(released)
         finally:
             structlog.contextvars.unbind_contextvars("message_id", "event_id", "correlation_id", "message_type")

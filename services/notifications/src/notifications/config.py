@@ -29,4 +29,5 @@ class NotificationsSettings(ServiceSettings):
     max_attempts: int = Field(default=5, ge=1, description="SMTP attempts before a delivery is recorded as failed.")
     retry_first_delay_seconds: float = Field(default=1.0, gt=0)
     retry_max_delay_seconds: float = Field(default=60.0, gt=0)
+    send_concurrency: int = Field(default=8, ge=1, description="E-mails sent at the same time.")
     send_poll_seconds: float = Field(default=0.05, gt=0, description="How often due e-mails are looked for.")

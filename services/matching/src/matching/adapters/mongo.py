@@ -57,8 +57,8 @@ class MongoProfiles:
         cursor = self.collection.find({"event_id": event_id, "active": True})
         return [(d["_id"], Registration.model_validate(d["registration"])) async for d in cursor]
 
-    async def is_active(self, participant_id: str) -> bool:
-        return await self.collection.count_documents({"_id": participant_id, "active": True}) > 0
+    async def is_known(self, participant_id: str) -> bool:
+        return await self.collection.count_documents({"_id": participant_id}) > 0
 
 
 class MongoMatches:

@@ -20,13 +20,13 @@ from ..domain import match as lifecycle
 from ..domain.match import Happened, Match, MatchState
 from .links import LinkMaker
 from .match_ids import match_id_for
-from .ports import MatchStore, RefusalLog, SuggestionStore
+from .ports import MatchStore, ProfileStore, RefusalLog, SuggestionStore
 from .publish_lists import PRODUCER, publish_lists
 from .suggestion_index import Indexes
 
 
 async def decide(
-    decision: MatchDecisionSubmitted, cause: Envelope, *, indexes: Indexes, matches: MatchStore,
+    decision: MatchDecisionSubmitted, cause: Envelope, *, indexes: Indexes, profiles: ProfileStore, matches: MatchStore,
     suggestions: SuggestionStore, refusals: RefusalLog, links: LinkMaker,
 ) -> str:
     """Apply the decision; returns what happened ('refused' included)."""
@@ -41,9 +41,14 @@ async def decide(
         await refusals.refuse(str(cause.message_id), event_id, [caused_by(cause, MATCHES, fact, producer=PRODUCER)])
         return "refused"
 
-    unknown = [p for p in (actor, other) if index.participant(p) is None]
-    if unknown:
-        return await refuse(f"unknown participant {unknown[0]} (not registered for this event, or withdrawn)")
+    for participant_id in (actor, other):
+        if index.participant(participant_id) is not None:
+            continue
+        if await profiles.is_known(participant_id):
+            return await refuse(f"participant {participant_id} has left the event")
+        # Perhaps registered a moment ago and still on its way through the registrations topic: wait for it; a
+        # decision naming someone who never arrives is dead-lettered with this reason when the wait expires.
+        raise WaitFor(f"participant:{participant_id}", reason=f"unknown participant {participant_id} in a {decision.decision.value} decision")
     if (decision.decision is Decision.ARRANGE) != (decision.actor == "operator"):
         return await refuse("only operators arrange meetings, and operators arrange rather than request or answer")
 

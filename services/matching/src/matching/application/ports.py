@@ -25,7 +25,9 @@ class ProfileStore(Protocol):
 
     async def active_of(self, event_id: str) -> list[tuple[str, Registration]]: ...
 
-    async def is_active(self, participant_id: str) -> bool: ...
+    async def is_known(self, participant_id: str) -> bool:
+        """Whether the participant was ever registered (active, withdrawn or erased)."""
+        ...
 
 
 class MatchStore(Protocol):

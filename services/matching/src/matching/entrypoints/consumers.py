@@ -37,7 +37,7 @@ def register_consumers(
                                  indexes=indexes, suggestions=suggestions, links=links)
 
     async def on_decision(envelope: Envelope, decision: MatchDecisionSubmitted) -> None:
-        await decide(decision, envelope, indexes=indexes, matches=matches, suggestions=suggestions,
+        await decide(decision, envelope, indexes=indexes, profiles=profiles, matches=matches, suggestions=suggestions,
                      refusals=refusals, links=links)
 
     runtime.consume(EVENTS, {EventPublished: on_event, EventUpdated: on_event})

@@ -8,6 +8,7 @@ delivery record's outbox.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import random
 import uuid
@@ -43,6 +44,7 @@ class DeliveryPolicy:
     sender: Sender
     max_changes_per_email: int
     retry: RetryPolicy
+    concurrency: int = 8
 
 
 class Delivery:
@@ -54,14 +56,18 @@ class Delivery:
         self._transport, self._policy = transport, policy
 
     async def run_once(self, now: dt.datetime) -> int:
-        """Send what is due now; returns the number of e-mails attempted."""
-        attempted = 0
-        for participant_id in await self._pending.due_recipients(now):
-            attempted += await self._claim_and_send(participant_id, now)
-        for delivery in await self._deliveries.unfinished(now):
-            await self._attempt(delivery, now)
-            attempted += 1
-        return attempted
+        """Send what is due now, several recipients at a time; returns the number of e-mails attempted."""
+        gate = asyncio.Semaphore(self._policy.concurrency)
+
+        async def gated(work):
+            async with gate:
+                return await work
+
+        due = await self._pending.due_recipients(now)
+        sent = await asyncio.gather(*(gated(self._claim_and_send(p, now)) for p in due))
+        retries = await self._deliveries.unfinished(now)
+        await asyncio.gather(*(gated(self._attempt(d, now)) for d in retries))
+        return sum(sent) + len(retries)
 
     async def _claim_and_send(self, participant_id: str, now: dt.datetime) -> int:
         records = await self._pending.for_recipient(participant_id)
