@@ -1,0 +1,227 @@
+"""Operator-triggered optimisation: place every meeting it can, then few and fair breaks, then few changes.
+
+Three lexicographic phases, each a CP-SAT solve on the same model (cpsat_model) with the previous phase's result
+fixed as a constraint and its schedule as a hint:
+
+1. place as many meetings as possible (ties: keep already-announced meetings placed);
+2. minimise total breaks, with the fairness rule max - min breaks <= ``fairness`` over all participants;
+3. among schedules with that many breaks, change the slot of as few announced meetings as possible.
+
+The warm start is the current schedule completed by online placement, so even a short time limit returns a
+schedule at least as good as what participants have now. See docs/decisions/0002-scheduling-solver.md for the
+measurements behind the choice of solver.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from ortools.sat.python import cp_model
+
+from scheduling.domain.breaks import breaks_per_participant
+from scheduling.domain.cpsat_model import ScheduleModel
+from scheduling.domain.model import EventProblem, Move, Placement, Schedule
+from scheduling.domain.placement import place_meeting
+from scheduling.domain.schedule_assembly import assemble_schedule
+from scheduling.domain.timetable import Timetable
+
+ProgressCallback = Callable[[str, float, float, float], None]
+"""Called as progress(phase, objective, bound, elapsed_seconds) on every improving solution."""
+
+PHASE_PLACE = "place"
+PHASE_BREAKS = "breaks"
+PHASE_STABILITY = "stability"
+
+
+@dataclass
+class OptimisationResult:
+    """The optimised schedule and what it costs the participants.
+
+    ``total_breaks`` is the objective, ``lower_bound`` what the solver proved no schedule can beat (with the same
+    meetings placed), ``gap`` their difference. ``moves`` lists every announced meeting whose slot, table or
+    facilitator changed, with its next version; ``moved`` counts those whose slot changed (phase 3's objective).
+    """
+
+    schedule: Schedule
+    total_breaks: int
+    lower_bound: int
+    gap: int
+    placed: int
+    unplaced: list[str]
+    moves: list[Move]
+    moved: int
+    fairness_spread: int
+    fairness_held: bool
+    optimal: bool
+    seconds: float
+    phases: dict[str, str] = field(default_factory=dict)
+
+
+class _Progress(cp_model.CpSolverSolutionCallback):
+    def __init__(self, phase: str, started: float, report: ProgressCallback | None) -> None:
+        super().__init__()
+        self.phase = phase
+        self.started = started
+        self.report = report
+
+    def on_solution_callback(self) -> None:
+        if self.report is not None:
+            self.report(self.phase, self.objective_value, self.best_objective_bound, time.monotonic() - self.started)
+
+
+def warm_start(problem: EventProblem, current: Schedule) -> dict[str, int]:
+    """The current schedule with every unplaced meeting added by online placement: a feasible first answer."""
+    timetable = Timetable(problem.copy(), current.copy())
+    for meeting_id in sorted(problem.meetings):
+        if meeting_id not in timetable.schedule:
+            place_meeting(timetable, problem.meetings[meeting_id])
+    return {meeting_id: placement.slot for meeting_id, placement in timetable.schedule.placements.items()}
+
+
+def optimise_schedule(
+    problem: EventProblem,
+    current: Schedule | None = None,
+    *,
+    time_limit: float = 60.0,
+    fairness: int | None = 2,
+    workers: int = 2,
+    progress: ProgressCallback | None = None,
+    seed: int = 0,
+) -> OptimisationResult:
+    """Optimise the whole event within ``time_limit`` seconds; ``current`` holds the announced meetings."""
+    started = time.monotonic()
+    current = current if current is not None else Schedule()
+    announced = [m for m in current.placements if m in problem.meetings]
+    announced_slot = {m: current.placements[m].slot for m in announced}
+    current_valid = {m: s for m, s in announced_slot.items() if s in problem.allowed_slots(problem.meetings[m])}
+    best = warm_start(problem, Schedule({m: current.placements[m] for m in current_valid}))
+    phases: dict[str, str] = {}
+
+    def remaining() -> float:
+        return max(time_limit - (time.monotonic() - started), 0.05)
+
+    def solve(phase: str, model: ScheduleModel, share: float) -> tuple[cp_model.CpSolver, int]:
+        solver = cp_model.CpSolver()
+        solver.parameters.max_time_in_seconds = max(remaining() * share, 0.05)
+        solver.parameters.num_workers = workers
+        solver.parameters.random_seed = seed
+        status = solver.solve(model.model, _Progress(phase, started, progress))
+        phases[phase] = solver.status_name(status)
+        return solver, status
+
+    def build(fair: int | None) -> ScheduleModel:
+        model = ScheduleModel(problem, fair)
+        model.hint(best)
+        return model
+
+    # Phase 1: place everything that can be placed; skipped when the warm start already placed every meeting.
+    placed_target = len(best)
+    kept_target = sum(1 for m in announced if m in best)
+    if len(best) < len(problem.meetings):
+        model = build(None)
+        weight = len(announced) + 1
+        placed = sum(model.placed.values())
+        kept = sum(model.placed[m] for m in announced)
+        model.model.maximize(weight * placed + kept)
+        solver, status = solve(PHASE_PLACE, model, 0.25)
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            candidate = model.slot_of(solver)
+            if (len(candidate), sum(1 for m in announced if m in candidate)) >= (placed_target, kept_target):
+                best = candidate
+                placed_target, kept_target = len(best), sum(1 for m in announced if m in best)
+
+    # Phase 2: fewest breaks, fairly, with as many meetings placed as phase 1 achieved.
+    fairness_held = fairness is not None
+    lower_bound = 0
+    optimal = False
+    for fair in ([fairness, None] if fairness is not None else [None]):
+        model = build(fair)
+        model.model.add(sum(model.placed.values()) >= placed_target)
+        if announced:
+            model.model.add(sum(model.placed[m] for m in announced) >= kept_target)
+        model.model.minimize(model.total_breaks)
+        solver, status = solve(PHASE_BREAKS, model, 0.75 if announced else 1.0)
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            best = model.slot_of(solver)
+            lower_bound = int(round(solver.best_objective_bound))
+            optimal = status == cp_model.OPTIMAL
+            fairness_held = fair is not None
+            break
+        if status != cp_model.INFEASIBLE:
+            # Out of time before any fair schedule: keep the warm start, whose fairness is checked below.
+            break
+    breaks_target = _total_breaks(problem, best)
+
+    # Phase 3: keep announced meetings in their slots as far as the breaks allow.
+    if announced and any(best.get(m) != s for m, s in announced_slot.items()):
+        model = build(fairness if fairness_held else None)
+        model.model.add(sum(model.placed.values()) >= placed_target)
+        model.model.add(sum(model.placed[m] for m in announced) >= kept_target)
+        model.model.add(model.total_breaks <= breaks_target)
+        changed = [1 - model.x[(m, s)] if (m, s) in model.x else 1 for m, s in announced_slot.items()]
+        model.model.minimize(sum(changed))
+        solver, status = solve(PHASE_STABILITY, model, 1.0)
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            best = model.slot_of(solver)
+
+    return _result(problem, current, best, lower_bound, optimal, fairness if fairness_held else None, started, phases)
+
+
+def _total_breaks(problem: EventProblem, slot_of: dict[str, int]) -> int:
+    # Tables do not matter for breaks, so every meeting sits at table 1 for the count.
+    schedule = Schedule({m: Placement(s, 1) for m, s in slot_of.items()})
+    return sum(breaks_per_participant(problem, schedule).values())
+
+
+def _result(
+    problem: EventProblem,
+    current: Schedule,
+    slot_of: dict[str, int],
+    lower_bound: int,
+    optimal: bool,
+    fairness: int | None,
+    started: float,
+    phases: dict[str, str],
+) -> OptimisationResult:
+    schedule = assemble_schedule(problem, slot_of, current)
+    per_participant = breaks_per_participant(problem, schedule)
+    total = sum(per_participant.values())
+    spread = max(per_participant.values()) - min(per_participant.values()) if per_participant else 0
+    moves = []
+    moved = 0
+    for meeting_id, before in current.placements.items():
+        after = schedule.placements.get(meeting_id)
+        if after is None or meeting_id not in problem.meetings:
+            continue
+        if after != before:
+            moves.append(Move(meeting_id, before, after, problem.meetings[meeting_id].version + 1))
+        moved += after.slot != before.slot
+    lower_bound = min(lower_bound, total)
+    return OptimisationResult(
+        schedule=schedule,
+        total_breaks=total,
+        lower_bound=lower_bound,
+        gap=total - lower_bound,
+        placed=len(schedule),
+        unplaced=sorted(m for m in problem.meetings if m not in schedule),
+        moves=moves,
+        moved=moved,
+        fairness_spread=spread,
+        fairness_held=fairness is not None and spread <= fairness,
+        optimal=optimal,
+        seconds=time.monotonic() - started,
+        phases=phases,
+    )
+
+
+def adopt_optimised(timetable: Timetable, result: OptimisationResult) -> None:
+    """Make the optimised schedule the timetable's: versions of moved meetings rise, unplaced meetings wait."""
+    for move in result.moves:
+        timetable.problem.meetings[move.meeting_id] = timetable.problem.meetings[move.meeting_id].next_version()
+    timetable.schedule = result.schedule.copy()
+    timetable.waitlist = [m for m in timetable.waitlist if m in result.unplaced] + [
+        m for m in result.unplaced if m not in timetable.waitlist
+    ]
+    timetable.reindex()
