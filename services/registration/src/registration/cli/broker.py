@@ -113,11 +113,14 @@ class TopicWatch:
                 self.received.append(document)
 
     async def wait_until(self, done: Callable[[list[dict[str, Any]]], bool], timeout: float,
-                         on_tick: Callable[[], None] | None = None) -> bool:
-        """Wait until ``done(received)`` holds; False when ``timeout`` seconds pass first."""
+                         on_tick: Callable[[], None] | None = None, idle: bool = False) -> bool:
+        """Wait until ``done(received)`` holds; False when ``timeout`` seconds pass first. With ``idle`` the clock
+        restarts whenever something arrives, so a long import is not cut off while answers keep coming."""
         loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
+        deadline, seen = loop.time() + timeout, len(self.received)
         while not done(self.received):
+            if idle and len(self.received) != seen:
+                deadline, seen = loop.time() + timeout, len(self.received)
             if loop.time() > deadline:
                 return False
             if on_tick:

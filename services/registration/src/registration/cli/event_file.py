@@ -231,12 +231,17 @@ def _unused_minutes(session) -> int:
     return total - pauses - len(session_slot_times(session)) * session.slot_minutes
 
 
+def _pair_names(pair: Any) -> tuple[str, str]:
+    """The two side names of an allowed pair (a two-name tuple, or a SidePair model with first and second)."""
+    return (pair.first, pair.second) if hasattr(pair, "first") else (pair[0], pair[1])
+
+
 def _policy_lines(e: EventDraft) -> list[str]:
     policy, out = e.policy, []
     if policy.sides:
         for side in policy.sides:
             out.append(f"  side {side.name}: {len(side.countries)} countries ({', '.join(side.countries)})")
-        pairs = ", ".join(f"{a} meets {b}" for a, b in policy.allowed_side_pairs) or "any two sides may meet"
+        pairs = ", ".join(f"{a} meets {b}" for a, b in map(_pair_names, policy.allowed_side_pairs)) or "any two sides may meet"
         out.append(f"  allowed meetings: {pairs}; organisations on no side meet nobody")
     else:
         out.append("  sides: none (everybody may meet everybody)")

@@ -1,7 +1,7 @@
 """``registration-import``: publish the participants of a CSV or XLSX export as RegistrationSubmitted messages.
 
     registration-import FILE.csv|FILE.xlsx --event EVENT_ID --source NAME
-                        [--wait] [--timeout SECONDS] [--dry-run] [--sheet NAME]
+                        [--wait [--timeout SECONDS]] [--dry-run] [--sheet NAME]
                         [--ignore-unknown-columns] [--bootstrap HOST:PORT]
 
 Every row is checked before anything is sent; valid rows are published on ``registrations.inbound`` (key = event id,
@@ -72,7 +72,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--source", required=True, help="name of the system the export comes from, e.g. 'eventsite' "
                         "(with each row's reference it identifies the participant: import again to update)")
     parser.add_argument("--wait", action="store_true", help="wait for the service's answers and report them")
-    parser.add_argument("--timeout", type=float, default=120.0, help="seconds to wait for answers with --wait (default 120)")
+    parser.add_argument("--timeout", type=float, default=60.0, help="with --wait, give up after this many seconds "
+                        "without a new answer (default 60)")
     parser.add_argument("--dry-run", action="store_true", help="check every row and report; publish nothing")
     parser.add_argument("--sheet", help="the sheet of an XLSX workbook (default: the first)")
     parser.add_argument("--ignore-unknown-columns", action="store_true", help="skip columns this command does not know "
@@ -163,6 +164,7 @@ async def _publish_rows(
             lambda received: len({a["data"]["inbound_message_id"] for a in answers(received)}) >= len(by_message),
             args.timeout,
             on_tick=lambda: answering.update(len({a["data"]["inbound_message_id"] for a in answers(outcomes.received)})),
+            idle=True,
         )
         found = answers(outcomes.received)
         answering.update(len({a["data"]["inbound_message_id"] for a in found}), force=True)
@@ -176,7 +178,8 @@ def _report_answers(out: TextIO, by_message: dict[str, RowResult], answers: list
     unanswered = [r for mid, r in by_message.items() if mid not in latest]
     summary = ", ".join(f"{counts[s]} {s}" for s in (*ANSWERED_FINE, "refused") if counts[s])
     print(f"answers from the registration service: {summary or 'none'}"
-          + (f"; {len(unanswered)} not answered within {timeout:.0f} s" if unanswered else ""), file=out)
+          + (f"; {len(unanswered)} not answered ({timeout:.0f} s passed without a new answer)" if unanswered else ""),
+          file=out)
     troubled = sorted(
         ((by_message[mid], answer) for mid, answer in latest.items() if answer["status"] in ("refused", "ignored_stale")),
         key=lambda pair: pair[0].row_number,
