@@ -215,3 +215,18 @@ def test_the_image_installs_every_workspace_member():
     assert "uv sync --frozen --no-dev --all-packages" in dockerfile
     ignore = (DEPLOY / "docker" / "Dockerfile.dockerignore").read_text().split()
     assert {"!uv.lock", "!services/*/src/**", "!contracts/src/**", "!libs/servicekit/src/**"} <= set(ignore)
+
+
+def test_operating_guide_names_every_setting():
+    text = (ROOT / "docs" / "operating.md").read_text()
+    assert "## Configuration" in text, "docs/operating.md lost its Configuration section"
+    section = text.split("## Configuration", 1)[1].split("\n## ", 1)[0]
+    missing = []
+    for service in SERVICES:
+        cls = settings_class(service)
+        for field in cls.model_fields:
+            own = f"`{prefix(service)}{field.upper()}`"
+            shared = f"`{field.upper()}`" if field in ServiceSettings.model_fields else None
+            if own not in section and (shared is None or shared not in section):
+                missing.append(f"{prefix(service)}{field.upper()}")
+    assert not missing, f"docs/operating.md, Configuration, does not describe: {missing}"
