@@ -1,9 +1,13 @@
 """The scheduling problem as an OR-Tools CP-SAT model (the optimiser's solver backend).
 
-One Boolean per meeting and allowed slot. Per participant and slot a Boolean "busy"; a run of back-to-back
-meetings starts where the participant is busy and was not busy in the adjacent earlier slot of the same day.
-Breaks are exact: (runs) - (days with a meeting). They must be exact rather than bounds, because fairness compares
-the most and the fewest breaks and an over-counted minimum would let the solver cheat.
+One Boolean per meeting and allowed slot, and per participant and slot a Boolean "busy". Breaks are counted
+exactly (not bounded), because fairness compares the most and the fewest breaks and an over-counted minimum
+would let the solver cheat. Two encodings of a participant's breaks, chosen by measurement for each use:
+
+- "literals": one Boolean per possible break (busy just before, idle here, busy again later that day); CP-SAT's
+  local search and neighbourhood search improve schedules fastest on it;
+- "automaton": the participant's day read by an automaton that counts meetings and breaks; it propagates a whole
+  timeline at once, which makes "is there a schedule with at most k breaks?" far easier to answer.
 """
 
 from __future__ import annotations
@@ -19,7 +23,12 @@ class ScheduleModel:
     """Variables and constraints shared by all optimisation phases; each phase adds its own objective."""
 
     def __init__(
-        self, problem: EventProblem, fairness: int | None, place_all: bool = False, encoding: str = "automaton"
+        self,
+        problem: EventProblem,
+        fairness: int | None,
+        place_all: bool = False,
+        encoding: str = "literals",
+        max_breaks_each: int | None = None,
     ) -> None:
         self.problem = problem
         self.model = cp_model.CpModel()
@@ -80,14 +89,11 @@ class ScheduleModel:
             model.add(sum(busy.values()) == sum(self.placed[m] for m in meeting_ids))
             self.busy[participant_id] = busy
             count = len(meeting_ids) if place_all else None
-            limit = fairness if fairness is not None and self._someone_never_breaks(meetings_of) else None
+            limit = max_breaks_each
+            if limit is None and fairness is not None and self._someone_never_breaks(meetings_of):
+                limit = fairness
             if encoding == "automaton":
                 self.breaks[participant_id] = self._timeline(participant_id, busy, count, limit, len(meeting_ids))
-            elif encoding == "both":
-                literal_breaks = self._breaks_of(participant_id, busy, len(meeting_ids))
-                timeline = self._timeline(participant_id, busy, count, limit, len(meeting_ids))
-                model.add(timeline == literal_breaks)
-                self.breaks[participant_id] = literal_breaks
             else:
                 self.breaks[participant_id] = self._breaks_of(participant_id, busy, len(meeting_ids))
 
