@@ -94,6 +94,10 @@ class Attendee:
         return f"{person.first_name} {person.last_name}"
 
     @property
+    def is_cluster(self) -> bool:
+        return self.submission.registration.organisation.type == "cluster_organisation"
+
+    @property
     def is_facilitator(self) -> bool:
         delegation = self.submission.registration.delegation
         return delegation is not None and delegation.role == "facilitator"
@@ -227,13 +231,33 @@ def _block_some_slots(rng: random.Random, documents: list[dict], grid: list[str]
             document["registration"]["availability"] = {"unavailable_slots": grid[start:start + rng.choice((1, 2, 2, 3))]}
 
 
-def _delegation(documents: list[dict], references: list[str], delegation_id: str, name: str) -> None:
-    """The first reference facilitates the delegation, the others are its members."""
+def _delegation(
+    documents: list[dict], members: list[str], *, rng: random.Random, people: _People, reference: str, country: str,
+    facilitator_organisation: str, delegation_id: str, name: str,
+) -> None:
+    """The members travel together; a facilitator of a support organisation (not a cluster) accompanies their
+    meetings and takes none of their own."""
     by_reference = {d["reference"]: d for d in documents}
-    for position, reference in enumerate(references):
-        by_reference[reference]["registration"]["delegation"] = {
-            "delegation_id": delegation_id, "name": name, "role": "facilitator" if position == 0 else "member",
-        }
+    for member in members:
+        by_reference[member]["registration"]["delegation"] = {"delegation_id": delegation_id, "name": name, "role": "member"}
+    first, last = people.person(country)
+    domain = _slug(facilitator_organisation)[:40].strip("-") + ".example"
+    documents.append({
+        "source": SOURCE,
+        "reference": reference,
+        "revision": 1,
+        "registration": {
+            "person": {
+                "first_name": first, "last_name": last, "email": f"{_slug(first)}.{_slug(last)}@{domain}",
+                "job_title": "Delegation facilitator", "language": LANGUAGE.get(country, "en"),
+            },
+            "organisation": {"name": facilitator_organisation, "type": "public_body", "country": country,
+                             "website": f"https://www.{domain}"},
+            "profile": {"description": f"Accompanies the {name} in its meetings.", "languages": ["en", LANGUAGE.get(country, "en")]},
+            "delegation": {"delegation_id": delegation_id, "name": name, "role": "facilitator"},
+            "consents": {"data_processing": True},
+        },
+    })
 
 
 def _validated(documents: list[dict], sides: dict[str, str]) -> tuple[Attendee, ...]:
@@ -287,13 +311,17 @@ def hannover(event_id: str, seed: int = 2015) -> Scenario:
     _block_some_slots(rng, documents, slot_ids(event), share=0.2)
     german = [d["reference"] for d in documents if d["registration"]["organisation"]["country"] == "DE"]
     portuguese = [d["reference"] for d in documents if d["registration"]["organisation"]["country"] == "PT"]
-    _delegation(documents, german[:3], "de-delegation", "German cluster delegation")
-    _delegation(documents, portuguese, "pt-delegation", "Portuguese cluster delegation")
+    _delegation(documents, german[:3], rng=rng, people=people, reference="hm-f01", country="DE",
+                facilitator_organisation="Europe Enterprise Desk Baden-Württemberg", delegation_id="de-delegation",
+                name="German cluster delegation")
+    _delegation(documents, portuguese, rng=rng, people=people, reference="hm-f02", country="PT",
+                facilitator_organisation="Agência de Internacionalização Norte", delegation_id="pt-delegation",
+                name="Portuguese cluster delegation")
     return Scenario(
         key="hannover",
         title="EU Cluster Matchmaking at Hannover Messe",
-        story="19 cluster organisations from 8 European countries, one afternoon (14:00-18:00, 20-minute meetings, "
-              "coffee break 15:40-16:00), Europe/Berlin.",
+        story="19 cluster organisations from 8 European countries (two delegations with a facilitator), one "
+              "afternoon (14:00-18:00, 20-minute meetings, coffee break 15:40-16:00), Europe/Berlin.",
         event=event,
         attendees=_validated(documents, {}),
         behaviour=Behaviour(
@@ -370,14 +398,18 @@ def milan(event_id: str, seed: int = 2016) -> Scenario:
     by_country: dict[str, list[str]] = {}
     for document in documents:
         by_country.setdefault(document["registration"]["organisation"]["country"], []).append(document["reference"])
-    _delegation(documents, by_country["DE"][:3], "de-food-delegation", "German food cluster delegation")
-    _delegation(documents, by_country["IT"][:4], "it-agrifood-delegation", "Italian agri-food delegation")
+    _delegation(documents, by_country["DE"][:3], rng=rng, people=people, reference="mi-f01", country="DE",
+                facilitator_organisation="Europe Enterprise Desk Baden-Württemberg", delegation_id="de-food-delegation",
+                name="German food cluster delegation")
+    _delegation(documents, by_country["IT"][:4], rng=rng, people=people, reference="mi-f02", country="IT",
+                facilitator_organisation="Enterprise Europe Network Desk Lombardia", delegation_id="it-agrifood-delegation",
+                name="Italian agri-food delegation")
     sides = {**{c: "europe" for c in MILAN_EUROPE}, **{c: "celac" for c in MILAN_CELAC}}
     return Scenario(
         key="milan",
         title="EU-CELAC Cluster Matchmaking in Milan (food industry)",
-        story="42 European clusters from 13 countries meet 10 clusters from 10 CELAC countries; only Europe-CELAC "
-              "meetings; two days of 20-minute meetings, Europe/Rome.",
+        story="42 European clusters from 13 countries meet 10 clusters from 10 CELAC countries (two European "
+              "delegations with a facilitator); only Europe-CELAC meetings; two days of 20-minute meetings, Europe/Rome.",
         event=event,
         attendees=_validated(documents, sides),
         behaviour=Behaviour(
