@@ -52,7 +52,7 @@ async def test_erasure_reaches_every_store(producer, watch, mongo):
                                                    actor="operator"), event_id)
     await publish_raw(producer, "match-decisions.inbound", raw, event_id)
     await schedule.wait_for(lambda m: m["type"] == "MeetingScheduled" and m["event_id"] == event_id)
-    await wait_for_mail(forgotten.registration.person.email, timeout=40,
+    await wait_for_mail(forgotten.registration.person.email, timeout=90,
                         predicate=lambda m: any(b"METHOD:REQUEST" in p for p in calendar_parts(m)))
     assert await databases_mentioning(mongo, "Quixotic-Erasable", "zelda.erasable@forget.example")
 
@@ -62,7 +62,7 @@ async def test_erasure_reaches_every_store(producer, watch, mongo):
     assert erased[0]["data"]["participant_id"] == zelda
     await schedule.wait_for(lambda m: m["type"] == "MeetingCancelled" and m["event_id"] == event_id)
 
-    cancel = await wait_for_mail(partner.registration.person.email, timeout=40,
+    cancel = await wait_for_mail(partner.registration.person.email, timeout=90,
                                  predicate=lambda m: any(b"METHOD:CANCEL" in p for p in calendar_parts(m)))
     assert cancel
     for _ in range(50):  # the erasure travels through three more services

@@ -79,7 +79,7 @@ async def test_a_registration_becomes_an_email_with_a_calendar_invitation(produc
         return any(b"METHOD:REQUEST" in part for part in calendar_parts(message))
 
     for address in (sensors.registration.person.email, dairy.registration.person.email):
-        mails = await wait_for_mail(address, predicate=invitation, timeout=40)
+        mails = await wait_for_mail(address, predicate=invitation, timeout=90)
         calendar = icalendar.Calendar.from_ical(calendar_parts(mails[-1])[0])
         assert calendar["METHOD"] == "REQUEST"
         vevent = next(c for c in calendar.walk("VEVENT"))

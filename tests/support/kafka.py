@@ -13,6 +13,7 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 
 from contracts.base import Message
 from contracts.envelope import new_envelope
+from contracts.topics import PARTITIONS
 
 BOOTSTRAP = "127.0.0.1:9092"
 
@@ -39,7 +40,7 @@ class Watch:
         return [m for m in self.received if predicate(m)]
 
     async def wait_for(
-        self, predicate: Callable[[dict[str, Any]], bool], count: int = 1, timeout: float = 30.0
+        self, predicate: Callable[[dict[str, Any]], bool], count: int = 1, timeout: float = 90.0
     ) -> list[dict[str, Any]]:
         deadline = asyncio.get_running_loop().time() + timeout
         while True:
@@ -58,7 +59,7 @@ class Watch:
 async def start_watch(topic: str) -> Watch:
     consumer = AIOKafkaConsumer(bootstrap_servers=BOOTSTRAP, enable_auto_commit=False, group_id=None)
     await consumer.start()
-    partitions = [TopicPartition(topic, p) for p in (consumer.partitions_for_topic(topic) or {0, 1, 2})]
+    partitions = [TopicPartition(topic, p) for p in range(PARTITIONS)]
     consumer.assign(partitions)
     await consumer.seek_to_end(*partitions)
     for partition in partitions:  # resolve the end offsets now, before anything is published

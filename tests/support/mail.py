@@ -22,7 +22,7 @@ def messages_to(address: str) -> list[EmailMessage]:
     return found
 
 
-async def wait_for_mail(address: str, count: int = 1, timeout: float = 30.0, predicate=None) -> list[EmailMessage]:
+async def wait_for_mail(address: str, count: int = 1, timeout: float = 90.0, predicate=None) -> list[EmailMessage]:
     deadline = asyncio.get_running_loop().time() + timeout
     while True:
         found = [m for m in messages_to(address) if predicate is None or predicate(m)]

@@ -71,10 +71,14 @@ Identifier = Annotated[
 SectorCode = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20, pattern=r"^[A-Za-z0-9.]+$")]
 """A sector code such as a NACE code (e.g. C10.8 or 10.89)."""
 
-LanguageCode = Annotated[
-    str,
-    StringConstraints(strip_whitespace=True, to_lower=True, min_length=2, max_length=10, pattern=r"^[a-z]{2,3}(-[a-z0-9]{2,8})?$"),
-]
+def _language_tag(value: str) -> str:
+    tag = value.strip().replace("_", "-").lower()
+    if not re.fullmatch(r"[a-z]{2,3}(-[a-z0-9]{2,8})?", tag):
+        raise ValueError(f"'{value}' is not a language tag such as en, de, pt-br")
+    return tag
+
+
+LanguageCode = Annotated[str, StringConstraints(max_length=20), AfterValidator(_language_tag)]
 """A language as a BCP 47 tag such as en, de, pt-br (lower-cased)."""
 
 ItemText = Annotated[str, StringConstraints(max_length=2000), AfterValidator(_clean_text)]

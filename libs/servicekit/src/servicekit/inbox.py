@@ -101,7 +101,8 @@ class Inbox:
             released, outcome = await self._handle(record, envelope, payload, handler)
             if outcome == "parked":
                 return []
-            await self._retrying(lambda: self._mark_processed(message_id))
+            if outcome == "handled":  # a dead-lettered message stays unmarked, so a replay of it is handled
+                await self._retrying(lambda: self._mark_processed(message_id))
             if from_parking:
                 await self._parking.remove(from_parking)
             MESSAGES.labels(topic, envelope.type, outcome).inc()

@@ -15,7 +15,7 @@ from aiokafka.errors import KafkaConnectionError
 
 from contracts.base import Message
 from contracts.envelope import Envelope, new_envelope
-from contracts.topics import OPERATOR_COMMANDS
+from contracts.topics import OPERATOR_COMMANDS, PARTITIONS
 
 
 def fail(text: str, code: int = 1) -> None:
@@ -26,7 +26,8 @@ def fail(text: str, code: int = 1) -> None:
 async def _listen(bootstrap: str, topic: str) -> AIOKafkaConsumer:
     consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False, group_id=None)
     await consumer.start()
-    partitions = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic) or {0}]
+    # A fresh consumer has no metadata yet, so the partition count comes from the contracts, not from it.
+    partitions = [TopicPartition(topic, p) for p in range(PARTITIONS)]
     consumer.assign(partitions)
     await consumer.seek_to_end(*partitions)
     for partition in partitions:

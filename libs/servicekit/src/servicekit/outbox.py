@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import structlog
+from pymongo import UpdateOne
 from pymongo.asynchronous.collection import AsyncCollection
 
 from contracts.base import Message
@@ -26,6 +27,9 @@ log = structlog.get_logger()
 
 Publish = Callable[[str, bytes, bytes], Awaitable[None]]
 """Sends value bytes with key bytes to a topic and returns once the broker acknowledged it."""
+
+PublishMany = Callable[[list[tuple[str, bytes, bytes]]], Awaitable[None]]
+"""Sends (topic, value, key) messages in this order and returns once the broker acknowledged all of them."""
 
 
 @dataclass(frozen=True)
@@ -61,10 +65,11 @@ def outbox_fields(messages: Iterable[Outgoing]) -> dict[str, dict[str, Any]]:
 class OutboxRelay:
     """Publishes the outbox entries of documents in the given collections and removes what was published."""
 
-    def __init__(self, publish: Publish, collections: Iterable[AsyncCollection]) -> None:
+    def __init__(self, publish: PublishMany, collections: Iterable[AsyncCollection]) -> None:
         self._publish = publish
         self._collections = {c.name: c for c in collections}
         self._locks: dict[tuple[str, Any], asyncio.Lock] = {}
+        self._retry: set[tuple[str, Any]] = set()
         self.relayed = 0
 
     def watch(self, collection: AsyncCollection) -> None:
@@ -72,42 +77,84 @@ class OutboxRelay:
 
     async def relay(self, collection: AsyncCollection, document_id: Any) -> int:
         """Publish the pending messages of one document, in the order they were added."""
-        lock = self._locks.setdefault((collection.name, document_id), asyncio.Lock())
-        async with lock:
-            document = await collection.find_one({"_id": document_id}, {"outbox": 1})
-            sent = await self._publish_entries(collection, document)
-        if not lock.locked():
-            self._locks.pop((collection.name, document_id), None)
-        return sent
+        return await self.relay_many(collection, [document_id])
 
-    async def _publish_entries(self, collection: AsyncCollection, document: dict[str, Any] | None) -> int:
-        if not document or not document.get("outbox"):
-            return 0
-        entries = sorted(document["outbox"].items(), key=lambda item: item[1]["seq"])
-        for _, entry in entries:
-            await self._publish(entry["topic"], entry["value"].encode(), entry["key"].encode())
-        await collection.update_one(
-            {"_id": document["_id"]}, {"$unset": {f"outbox.{message_id}": "" for message_id, _ in entries}}
-        )
-        self.relayed += len(entries)
-        return len(entries)
+    async def relay_many(self, collection: AsyncCollection, document_ids: list[Any]) -> int:
+        try:
+            return await self._relay_many(collection, document_ids)
+        except Exception:
+            # The broker or the store is away: remember the documents; the retry loop relays them later.
+            self._retry.update((collection.name, i) for i in document_ids)
+            raise
+
+    async def _relay_many(self, collection: AsyncCollection, document_ids: list[Any]) -> int:
+        """Publish the pending messages of several documents in one go: one read, one batch to the broker, one
+        clean-up write. Order is kept within each document, which is what consumers rely on."""
+        keys = [(collection.name, document_id) for document_id in document_ids]
+        locks = [self._locks.setdefault(key, asyncio.Lock()) for key in sorted(set(keys), key=repr)]
+        for lock in locks:
+            await lock.acquire()
+        try:
+            # One lookup per id: FerretDB's SQLite backend pushes down only a single-_id equality, an $in scans.
+            found = await asyncio.gather(*(collection.find_one({"_id": i}, {"outbox": 1}) for i in dict.fromkeys(document_ids)))
+            documents = [d for d in found if d is not None]
+            pending = [(d["_id"], sorted(d["outbox"].items(), key=lambda i: i[1]["seq"])) for d in documents if d.get("outbox")]
+            if not pending:
+                return 0
+            await self._publish([
+                (entry["topic"], entry["value"].encode(), entry["key"].encode()) for _, entries in pending for _, entry in entries
+            ])
+            cleanup = [
+                UpdateOne({"_id": document_id}, {"$unset": {f"outbox.{message_id}": "" for message_id, _ in entries}})
+                for document_id, entries in pending
+            ]
+            await collection.bulk_write(cleanup, ordered=False)
+            count = sum(len(entries) for _, entries in pending)
+            self.relayed += count
+            return count
+        finally:
+            for lock in locks:
+                lock.release()
+            for key in set(keys):
+                lock = self._locks.get(key)
+                if lock is not None and not lock.locked():
+                    self._locks.pop(key, None)
 
     async def sweep(self) -> int:
         """Relay every document that still has pending messages (after a crash, or a failed publish)."""
         sent = 0
         for collection in self._collections.values():
-            async for document in collection.find({"outbox": {"$nin": [{}, None]}}, {"_id": 1}):
-                sent += await self.relay(collection, document["_id"])
+            ids = [d["_id"] async for d in collection.find({"outbox": {"$nin": [{}, None]}}, {"_id": 1})]
+            for start in range(0, len(ids), 200):
+                sent += await self.relay_many(collection, ids[start:start + 200])
         if sent:
             log.info("outbox.swept", messages=sent)
         return sent
 
-    async def run(self, interval: float, stop: asyncio.Event) -> None:
+    async def retry_failed(self) -> int:
+        sent = 0
+        for name in {name for name, _ in self._retry}:
+            ids = [i for n, i in self._retry if n == name]
+            self._retry.difference_update((name, i) for i in ids)
+            sent += await self.relay_many(self._collections[name], ids)
+        return sent
+
+    async def run(self, interval: float, full_sweep_every: float, stop: asyncio.Event) -> None:
+        """Retry failed relays every ``interval``; sweep every collection every ``full_sweep_every`` seconds.
+
+        A full sweep reads every document (FerretDB cannot index the outbox), so it runs at start-up and rarely:
+        writes are relayed right after they happen, and failures are remembered for the retry.
+        """
+        last_sweep = None  # sweep first: a previous process may have died between a write and its relay
         while not stop.is_set():
             try:
-                await self.sweep()
-            except Exception as exc:  # keep sweeping: the broker or the store may be back next time
-                log.warning("outbox.sweep_failed", error=repr(exc))
+                if last_sweep is None or time.monotonic() - last_sweep >= full_sweep_every:
+                    last_sweep = time.monotonic()
+                    await self.sweep()
+                elif self._retry:
+                    await self.retry_failed()
+            except Exception as exc:  # keep going: the broker or the store may be back next time
+                log.warning("outbox.relay_failed", error=repr(exc))
             try:
                 await asyncio.wait_for(stop.wait(), interval)
             except TimeoutError:

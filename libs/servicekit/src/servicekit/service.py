@@ -14,6 +14,7 @@ from typing import Any
 
 import structlog
 import uvicorn
+from aiokafka import AIOKafkaProducer
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
@@ -52,10 +53,11 @@ class ServiceRuntime:
             settings.kafka_bootstrap, acks="all", enable_idempotence=True, client_id=name, logger=None, linger_ms=1,
             max_request_size=MAX_MESSAGE_BYTES
         )
+        self.producer: AIOKafkaProducer | None = None  # created in the running loop, at start-up
         self.dead_letters = DeadLetters(name, self.publish)
         self.parking = ParkingLot(self.database)
         self.inbox = Inbox(self.database, self.dead_letters, self.parking, attempts=settings.handler_attempts)
-        self.relay = OutboxRelay(self.publish, [])
+        self.relay = OutboxRelay(self.publish_many, [])
         self.routes: list[BaseRoute] = []
         self._startup: list[Callable[[], Awaitable[None]]] = [self.parking.ensure_indexes]
         self._background: list[Callable[[asyncio.Event], Awaitable[None]]] = []
@@ -64,7 +66,14 @@ class ServiceRuntime:
     # --- wiring -----------------------------------------------------------------------------------------------------
 
     async def publish(self, topic: str, value: bytes, key: bytes) -> None:
-        await self.broker.publish(value, topic, key=key)
+        await self.publish_many([(topic, value, key)])
+
+    async def publish_many(self, messages: list[tuple[str, bytes, bytes]]) -> None:
+        """Enqueue every message in order (the producer batches them), then wait for all acknowledgements."""
+        if self.producer is None:
+            raise RuntimeError("the service has not started yet")
+        pending = [await self.producer.send(topic, value, key=key) for topic, value, key in messages]
+        await asyncio.gather(*pending)
 
     def consume(self, topic: str, handlers: dict[type[Message], Handler]) -> None:
         self.inbox.register(topic, handlers)
@@ -126,11 +135,17 @@ class ServiceRuntime:
         for hook in self._startup:
             await hook()
         self._subscribe()
+        self.producer = AIOKafkaProducer(
+            bootstrap_servers=self.settings.kafka_bootstrap, acks="all", enable_idempotence=True,
+            client_id=f"{self.name}-outbox", linger_ms=2, max_request_size=MAX_MESSAGE_BYTES,
+        )
+        await self.producer.start()
         await self.broker.start()
-        await self.relay.sweep()
         stop = asyncio.Event()
         tasks = [asyncio.create_task(task(stop)) for task in self._background]
-        tasks.append(asyncio.create_task(self.relay.run(self.settings.outbox_sweep_seconds, stop)))
+        tasks.append(asyncio.create_task(
+            self.relay.run(self.settings.outbox_retry_seconds, self.settings.outbox_sweep_seconds, stop)
+        ))
         tasks.append(asyncio.create_task(self._expire_parked(stop)))
         self._started = True
         log.info("service.started", topics=self.inbox.topics, port=self.settings.http_port)
@@ -140,6 +155,7 @@ class ServiceRuntime:
             stop.set()
             await asyncio.gather(*tasks, return_exceptions=True)
             await self.broker.stop()
+            await self.producer.stop()
             await self.mongo.close()
             log.info("service.stopped")
 

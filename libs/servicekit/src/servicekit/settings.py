@@ -15,7 +15,10 @@ class ServiceSettings(BaseSettings):
     http_host: str = Field(default="127.0.0.1", description="Address for health, readiness and metrics.")
     http_port: int = Field(default=8000, description="Port for health, readiness and metrics.")
     log_level: str = Field(default="info", description="debug, info, warning or error.")
-    outbox_sweep_seconds: float = Field(default=2.0, gt=0, description="How often unrelayed outbox entries are retried.")
+    outbox_retry_seconds: float = Field(default=1.0, gt=0, description="How often failed relays are retried.")
+    outbox_sweep_seconds: float = Field(
+        default=300.0, gt=0, description="How often every collection is swept for unrelayed messages (also at start)."
+    )
     parked_expiry_seconds: float = Field(
         default=3600.0, gt=0, description="How long a message may wait for what it needs before it is dead-lettered."
     )

@@ -40,6 +40,6 @@ def build(settings: NotificationsSettings | None = None) -> ServiceRuntime:
     )
     delivery = Delivery(directory, pending, deliveries, transport, policy)
     runtime.in_background(delivery_loop(delivery, settings.send_poll_seconds))
-    register_consumers(runtime, settings, directory, pending, deliveries)
+    register_consumers(runtime, settings, directory, pending, deliveries, delivery.due.schedule)
     runtime.routes.extend(delivery_routes(deliveries))
     return runtime

@@ -101,7 +101,7 @@ def test_optional_columns_may_be_missing_entirely():
         ({"delegation_id": "", "delegation_role": "facilitator"}, "delegation_id", "needs the delegation's id"),
         ({"delegation_role": "leader"}, "delegation_role", "not member or facilitator"),
         ({"sectors": "; ".join(f"C{i}" for i in range(21))}, "sectors", "at most 20 items"),
-        ({"language": "English"}, "language", "pattern"),
+        ({"language": "English"}, "language", "not a language tag"),
     ],
 )
 def test_each_kind_of_bad_row_is_rejected_with_its_column_and_reason(changes, column, words):

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from pymongo import UpdateOne
 from pymongo.asynchronous.database import AsyncDatabase
 
 from contracts.events import EventDetails
@@ -58,7 +60,7 @@ class MongoProfiles:
         return [(d["_id"], Registration.model_validate(d["registration"])) async for d in cursor]
 
     async def is_known(self, participant_id: str) -> bool:
-        return await self.collection.count_documents({"_id": participant_id}) > 0
+        return await self.collection.find_one({"_id": participant_id}, {"_id": 1}) is not None
 
 
 class MongoMatches:
@@ -108,20 +110,26 @@ class MongoSuggestions:
         self.collection = database["suggestion_lists"]
         self._relay = relay
 
-    async def save(
-        self, event_id: str, participant_id: str, suggestions: list[dict[str, Any]],
-        messages_for: Callable[[int], Sequence[Outgoing]],
+    async def save_many(
+        self, event_id: str, lists: Sequence[tuple[str, list[dict[str, Any]], Callable[[int], Sequence[Outgoing]]]]
     ) -> None:
-        # The list, its version and its announcement in one write, guarded by the version read before it.
-        stored = await self.collection.find_one({"_id": participant_id}, {"list_version": 1})
-        version = (stored or {}).get("list_version", 0) + 1
-        await self.collection.update_one(
-            {"_id": participant_id, "list_version": version - 1} if stored else {"_id": participant_id},
-            {"$set": {"event_id": event_id, "suggestions": suggestions, "list_version": version,
-                      **outbox_fields(messages_for(version))}},
-            upsert=True,
-        )
-        await self._relay.relay(self.collection, participant_id)
+        """Store several lists, each with its next version and its announcement in the same document write."""
+        if not lists:
+            return
+        ids = [participant_id for participant_id, _, _ in lists]
+        found = await asyncio.gather(*(self.collection.find_one({"_id": i}, {"list_version": 1}) for i in ids))
+        versions = {d["_id"]: d.get("list_version", 0) for d in found if d is not None}
+        writes = []
+        for participant_id, suggestions, messages_for in lists:
+            version = versions.get(participant_id, 0) + 1
+            writes.append(UpdateOne(
+                {"_id": participant_id},
+                {"$set": {"event_id": event_id, "suggestions": suggestions, "list_version": version,
+                          **outbox_fields(messages_for(version))}},
+                upsert=True,
+            ))
+        await self.collection.bulk_write(writes, ordered=False)
+        await self._relay.relay_many(self.collection, ids)
 
     async def forget(self, participant_id: str) -> None:
         await self.collection.delete_one({"_id": participant_id})

@@ -73,10 +73,12 @@ async def decide(
     changed: set[str] = set()
     if outcome.happened is Happened.DECLINED:
         changed |= index.record_decline(match.requester, match.recipient)
-    if outcome.happened is Happened.ACCEPTED or (outcome.happened is Happened.CANCELLED and current and current.state is MatchState.ACCEPTED):
+    was_accepted = current is not None and current.state is MatchState.ACCEPTED
+    if outcome.happened is Happened.ACCEPTED or (outcome.happened is Happened.CANCELLED and was_accepted):
+        step = 1 if outcome.happened is Happened.ACCEPTED else -1
         for participant_id in (match.requester, match.recipient):
-            accepted = sum(m.state is MatchState.ACCEPTED for m in await matches.involving(event_id, participant_id))
-            changed |= index.record_accepted_count(participant_id, accepted)
+            accepted = index.context.accepted_counts.get(participant_id, 0) + step
+            changed |= index.record_accepted_count(participant_id, max(accepted, 0))
     await publish_lists(index, event_id, changed, cause, suggestions, links)
     return outcome.happened.value
 

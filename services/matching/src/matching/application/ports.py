@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
 from contracts.events import EventDetails
@@ -43,8 +43,10 @@ class MatchStore(Protocol):
 
 
 class SuggestionStore(Protocol):
-    async def save(self, event_id: str, participant_id: str, suggestions: list[dict[str, Any]], messages_for) -> None:
-        """Store the list with a new list version; ``messages_for(list_version)`` gives the messages to publish."""
+    async def save_many(
+        self, event_id: str, lists: Sequence[tuple[str, list[dict[str, Any]], Callable[[int], Sequence[Outgoing]]]]
+    ) -> None:
+        """Store each (participant, list) with its next list version; ``messages_for(version)`` gives what to publish."""
         ...
 
     async def forget(self, participant_id: str) -> None: ...

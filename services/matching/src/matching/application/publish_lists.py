@@ -17,7 +17,7 @@ PRODUCER = "matching"
 async def publish_lists(
     index: SuggestionIndex, event_id: str, changed: set[str], cause: Envelope, store: SuggestionStore, links: LinkMaker
 ) -> int:
-    published = 0
+    lists = []
     for participant_id in sorted(changed):
         if index.participant(participant_id) is None:
             continue
@@ -33,6 +33,6 @@ async def publish_lists(
             payload = SuggestionsUpdated(participant_id=pid, suggestions=tuple(items), list_version=version)
             return [caused_by(cause, MATCHES, payload, producer=PRODUCER, role=f"{pid}/{version}")]
 
-        await store.save(event_id, participant_id, [i.model_dump(mode="json") for i in items], messages_for)
-        published += 1
-    return published
+        lists.append((participant_id, [i.model_dump(mode="json") for i in items], messages_for))
+    await store.save_many(event_id, lists)
+    return len(lists)

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Sequence
 from dataclasses import asdict
 from typing import Any
 
-from pymongo import ReturnDocument
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
@@ -96,46 +96,54 @@ def _recipient(document: dict[str, Any]) -> RecipientRecord:
 
 
 class MongoPendingChanges:
+    """One document per recipient: ``changes`` maps a hash of each dedupe key to the pending record."""
+
     def __init__(self, database: AsyncDatabase) -> None:
         self.collection = database["pending_changes"]
 
     async def ensure_indexes(self) -> None:
-        await self.collection.create_index("due_at")
-        await self.collection.create_index([("participant_id", 1), ("message_type", 1)])
+        return None
 
     async def add(self, record: PendingRecord, replace: bool = False) -> None:
-        document = asdict(record)
-        key = document.pop("key")
+        field = _field(record.key)
+        update: dict[str, Any] = {"$set": {"event_id": record.event_id, f"changes.{field}": asdict(record)}}
+        document = await self.collection.find_one({"_id": record.participant_id})
+        changes = (document or {}).get("changes", {})
+        if field in changes:
+            return  # the same change for the same person is already waiting
         if replace:
-            await self.collection.delete_many(
-                {"participant_id": record.participant_id, "message_type": record.message_type, "_id": {"$ne": key}}
-            )
-        try:
-            await self.collection.insert_one({"_id": key, **document})
-        except DuplicateKeyError:
-            pass  # the same change for the same person is already waiting
-
-    async def due_recipients(self, now: dt.datetime) -> list[str]:
-        people = []
-        async for document in self.collection.find({"due_at": {"$lte": now}}, {"participant_id": 1}).limit(500):
-            if document["participant_id"] not in people:
-                people.append(document["participant_id"])
-        return people
+            stale = [f for f, r in changes.items() if r["message_type"] == record.message_type]
+            if stale:
+                update["$unset"] = {f"changes.{f}": "" for f in stale}
+        await self.collection.update_one({"_id": record.participant_id}, update, upsert=True)
 
     async def for_recipient(self, participant_id: str) -> list[PendingRecord]:
-        cursor = self.collection.find({"participant_id": participant_id}).sort("arrived_at", 1)
-        return [_pending(document) async for document in cursor]
+        document = await self.collection.find_one({"_id": participant_id})
+        records = [PendingRecord(**r) for r in (document or {}).get("changes", {}).values()]
+        return sorted(records, key=lambda r: r.arrived_at)
 
-    async def remove(self, keys: Sequence[str]) -> None:
+    async def remove(self, participant_id: str, keys: Sequence[str]) -> None:
         if keys:
-            await self.collection.delete_many({"_id": {"$in": list(keys)}})
+            await self.collection.update_one(
+                {"_id": participant_id}, {"$unset": {f"changes.{_field(k)}": "" for k in keys}}
+            )
+            await self.collection.delete_one({"_id": participant_id, "changes": {}})  # keep the collection small
+
+    async def waiting(self) -> list[tuple[str, dt.datetime]]:
+        found = []
+        async for document in self.collection.find({"changes": {"$nin": [{}, None]}}):
+            dues = [r["due_at"] for r in document["changes"].values()]
+            if dues:
+                found.append((document["_id"], min(dues)))
+        return found
 
     async def forget(self, participant_id: str) -> None:
-        await self.collection.delete_many({"participant_id": participant_id})
+        await self.collection.delete_one({"_id": participant_id})
 
 
-def _pending(document: dict[str, Any]) -> PendingRecord:
-    return PendingRecord(key=document.pop("_id"), **{k: v for k, v in document.items()})
+def _field(key: str) -> str:
+    """A field name for a dedupe key: keys may hold characters a field name may not."""
+    return hashlib.sha1(key.encode()).hexdigest()
 
 
 class MongoDeliveries:
@@ -162,10 +170,11 @@ class MongoDeliveries:
             return None  # this e-mail exists already: sent, or being sent
         return document
 
-    async def unfinished(self, now: dt.datetime) -> list[dict[str, Any]]:
-        """Deliveries to try again: their retry time has come, or the process died while sending them."""
-        query = {"status": "sending", "next_attempt_at": {"$lte": now}}
-        return [d async for d in self.collection.find(query).limit(200)]
+    async def get(self, key: str) -> dict[str, Any] | None:
+        return await self.collection.find_one({"_id": key})
+
+    async def unfinished(self) -> list[dict[str, Any]]:
+        return [d async for d in self.collection.find({"status": "sending"})]
 
     async def record_attempt(self, key: str, error: str, next_attempt_at: dt.datetime) -> None:
         await self.collection.update_one(

@@ -33,6 +33,7 @@ from ..domain import (
     message_id_for,
 )
 from .changes_from_messages import MissingParticipant, build_change, event_info, recipient_of
+from .due_queue import DueQueue
 from .ports import Deliveries, Directory, MailTransport, PendingChanges, PendingRecord, SmtpFailure
 
 log = structlog.get_logger()
@@ -54,6 +55,17 @@ class Delivery:
     ) -> None:
         self._directory, self._pending, self._deliveries = directory, pending, deliveries
         self._transport, self._policy = transport, policy
+        self.due = DueQueue()
+        self._retries: dict[str, dt.datetime] = {}
+
+    async def recover(self, *, at_start: bool) -> None:
+        """Refill the in-memory schedule from the store: pending changes (at start-up, and now and then for
+        partitions this replica took over) and, at start-up, deliveries a previous process left unfinished."""
+        for participant_id, due_at in await self._pending.waiting():
+            self.due.schedule(participant_id, due_at)
+        if at_start:
+            for delivery in await self._deliveries.unfinished():
+                self._retries.setdefault(delivery["_id"], delivery["next_attempt_at"])
 
     async def run_once(self, now: dt.datetime) -> int:
         """Send what is due now, several recipients at a time; returns the number of e-mails attempted."""
@@ -63,17 +75,27 @@ class Delivery:
             async with gate:
                 return await work
 
-        due = await self._pending.due_recipients(now)
+        due = self.due.pop_due(now)
         sent = await asyncio.gather(*(gated(self._claim_and_send(p, now)) for p in due))
-        retries = await self._deliveries.unfinished(now)
-        await asyncio.gather(*(gated(self._attempt(d, now)) for d in retries))
-        return sum(sent) + len(retries)
+        retry_keys = [key for key, at in self._retries.items() if at <= now]
+        await asyncio.gather(*(gated(self._retry(key, now)) for key in retry_keys))
+        return sum(sent) + len(retry_keys)
+
+    async def _retry(self, key: str, now: dt.datetime) -> None:
+        self._retries.pop(key, None)
+        delivery = await self._deliveries.get(key)
+        if delivery is not None and delivery["status"] == "sending":
+            await self._attempt(delivery, now)
 
     async def _claim_and_send(self, participant_id: str, now: dt.datetime) -> int:
         records = await self._pending.for_recipient(participant_id)
+        later = [r.due_at for r in records if r.due_at > now]
+        if later:
+            self.due.schedule(participant_id, min(later))
+        records = [r for r in records if r.due_at <= now]
         recipient = await self._directory.recipient(participant_id)
         if recipient is None or not recipient.active:
-            await self._pending.remove([r.key for r in records])
+            await self._pending.remove(participant_id, [r.key for r in records])
             return 0
         by_key = {r.key: r for r in records}
         changes = []
@@ -81,7 +103,7 @@ class Delivery:
             try:
                 changes.append(PendingChange(change=await self._change(record), arrived_at=record.arrived_at))
             except MissingParticipant:
-                await self._pending.remove([record.key])  # someone named was erased meanwhile: nothing to tell
+                await self._pending.remove(participant_id, [record.key])  # someone named was erased meanwhile
         policy = GatheringPolicy(window=dt.timedelta(0), max_changes_per_email=self._policy.max_changes_per_email)
         sent = 0
         for burst in due_bursts(changes, recipient=recipient_of(recipient), now=now, policy=policy):
@@ -90,7 +112,7 @@ class Delivery:
                 burst.dedupe_key, participant_id, members[0].event_id, [_stored(m) for m in members],
                 [change.kind for change in burst.changes],
             )
-            await self._pending.remove(burst.change_keys)
+            await self._pending.remove(participant_id, burst.change_keys)
             if delivery is not None:
                 await self._attempt(delivery, now)
                 sent += 1
@@ -131,6 +153,7 @@ class Delivery:
                 delay = self._policy.retry.delay(attempts, random.random())
                 log.warning("mail.retry", participant_id=participant_id, attempts=attempts, error=str(failure))
                 await self._deliveries.record_attempt(key, str(failure), now + delay)
+                self._retries[key] = now + delay
                 return
             log.error("mail.failed", participant_id=participant_id, attempts=attempts, error=str(failure))
             fact = NotificationFailed(

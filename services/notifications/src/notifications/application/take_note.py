@@ -7,6 +7,7 @@ nothing), and the delivery loop gathers due records into e-mails.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from servicekit.parking import WaitFor
@@ -44,6 +45,7 @@ async def note_change(
     now: dt.datetime,
     gather: dt.timedelta,
     digest: dt.timedelta,
+    schedule: Callable[[str, dt.datetime], None],
 ) -> None:
     """Record what each person concerned by the message must be told."""
     if await directory.event(event_id) is None:
@@ -64,19 +66,21 @@ async def note_change(
         except MissingParticipant as missing:
             raise WaitFor(f"participant:{missing.participant_id}", reason=str(missing)) from None
         is_digest = message_type == "SuggestionsUpdated"
+        due_at = now + (digest if is_digest else gather)
         await pending.add(
             PendingRecord(
                 key=dedupe_key(change, recipient_of(record)), change_id=message_id, participant_id=participant_id, event_id=event_id,
                 message_type=message_type, data=data, occurred_at=occurred_at, arrived_at=now,
-                due_at=now + (digest if is_digest else gather),
+                due_at=due_at,
             ),
             replace=is_digest,  # a newer suggestion list replaces the one not yet sent
         )
+        schedule(participant_id, due_at)
 
 
 async def note_agenda(
     event_id: str, participant_id: str | None, *, message_id: str, now: dt.datetime, directory: Directory,
-    pending: PendingChanges,
+    pending: PendingChanges, schedule: Callable[[str, dt.datetime], None],
 ) -> int:
     """Queue the personal agenda of one participant, or of everybody in the event."""
     if await directory.event(event_id) is None:
@@ -93,5 +97,6 @@ async def note_agenda(
             participant_id=record.participant_id,
             event_id=event_id, message_type="AgendaIssued", data=data, occurred_at=now, arrived_at=now, due_at=now,
         ))
+        schedule(record.participant_id, now)
         queued += 1
     return queued

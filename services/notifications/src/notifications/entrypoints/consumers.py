@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from contracts.envelope import Envelope
 from contracts.events import EventPublished, EventUpdated
@@ -20,7 +21,7 @@ from ..config import NotificationsSettings
 
 def register_consumers(
     runtime: ServiceRuntime, settings: NotificationsSettings, directory: MongoDirectory,
-    pending: MongoPendingChanges, deliveries: MongoDeliveries,
+    pending: MongoPendingChanges, deliveries: MongoDeliveries, schedule: Callable[[str, dt.datetime], None],
 ) -> None:
     gather = dt.timedelta(seconds=settings.gather_seconds)
     digest = dt.timedelta(seconds=settings.digest_seconds)
@@ -49,13 +50,13 @@ def register_consumers(
         await note_change(
             envelope.type, message.model_dump(mode="json"), event_id=envelope.event_id,
             message_id=str(envelope.message_id), occurred_at=envelope.occurred_at, directory=directory,
-            pending=pending, now=dt.datetime.now(dt.UTC), gather=gather, digest=digest,
+            pending=pending, now=dt.datetime.now(dt.UTC), gather=gather, digest=digest, schedule=schedule,
         )
 
     async def on_send_agendas(envelope: Envelope, command: SendAgendas) -> None:
         await note_agenda(
             envelope.event_id, command.participant_id, message_id=str(envelope.message_id),
-            now=dt.datetime.now(dt.UTC), directory=directory, pending=pending,
+            now=dt.datetime.now(dt.UTC), directory=directory, pending=pending, schedule=schedule,
         )
 
     runtime.consume(EVENTS, {EventPublished: on_event, EventUpdated: on_event})

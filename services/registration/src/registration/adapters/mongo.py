@@ -43,6 +43,16 @@ class MongoEvents:
         )
         await self._relay.relay(self.collection, event.event_id)
 
+    async def seats_taken(self, event_id: str) -> set[str]:
+        document = await self.collection.find_one({"_id": event_id}, {"seats": 1})
+        return set((document or {}).get("seats", {}))
+
+    async def take_seat(self, event_id: str, participant_id: str) -> None:
+        await self.collection.update_one({"_id": event_id}, {"$set": {f"seats.{participant_id}": True}})
+
+    async def free_seat(self, event_id: str, participant_id: str) -> None:
+        await self.collection.update_one({"_id": event_id}, {"$unset": {f"seats.{participant_id}": ""}})
+
 
 class MongoParticipants:
     def __init__(self, database: AsyncDatabase, relay: OutboxRelay) -> None:
@@ -64,9 +74,6 @@ class MongoParticipants:
             revision=document["revision"],
             registration=Registration.model_validate(registration) if registration else None,
         )
-
-    async def count_active(self, event_id: str) -> int:
-        return await self.collection.count_documents({"event_id": event_id, "status": ParticipantStatus.ACTIVE.value})
 
     async def save(
         self,

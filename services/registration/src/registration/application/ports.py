@@ -19,11 +19,17 @@ class EventRepository(Protocol):
 
     async def save(self, event: EventDetails, draft: EventDraft, messages: Sequence[Outgoing]) -> None: ...
 
+    async def seats_taken(self, event_id: str) -> set[str]:
+        """Participants holding a place at the event (for capacity)."""
+        ...
+
+    async def take_seat(self, event_id: str, participant_id: str) -> None: ...
+
+    async def free_seat(self, event_id: str, participant_id: str) -> None: ...
+
 
 class ParticipantRepository(Protocol):
     async def get(self, participant_id: str) -> StoredRegistration | None: ...
-
-    async def count_active(self, event_id: str) -> int: ...
 
     async def save(
         self,

@@ -35,10 +35,9 @@ async def submit_registration(
         raise UnknownEvent(reason[0][1])
     participant_id = participant_id_for(event.event_id, submission.source, submission.reference)
     stored = await participants.get(participant_id)
-    admission = decide(
-        event, stored, submission.revision, submission.registration,
-        admitted=await participants.count_active(event.event_id), now=now,
-    )
+    # Places are held in the event's document: counting participants would read every participant document.
+    seats = await events.seats_taken(event.event_id) - {participant_id}
+    admission = decide(event, stored, submission.revision, submission.registration, admitted=len(seats), now=now)
     if admission.verdict in (Verdict.REFUSE, Verdict.STALE, Verdict.UNCHANGED):
         status = {
             Verdict.REFUSE: OutcomeStatus.REFUSED,
@@ -57,6 +56,9 @@ async def submit_registration(
         unavailable_slot_ids=admission.unavailable_slot_ids,
     )
     if admission.verdict is Verdict.ADMIT:
+        # Taken before the participant is written: a crash in between leaves a held place that the redelivered
+        # submission (same participant id) finds and keeps, so the count stays exact.
+        await events.take_seat(event.event_id, participant_id)
         fact, status = ParticipantRegistered(**fields), OutcomeStatus.ACCEPTED
     else:
         fact, status = ParticipantUpdated(**fields, changed_fields=tuple(admission.changed_fields)), OutcomeStatus.UPDATED

@@ -16,11 +16,12 @@ from servicekit.outbox import caused_by
 from ..domain.admission import ParticipantStatus
 from ..domain.identity import participant_id_for
 from .outcomes import PRODUCER, outcome
-from .ports import InboundLog, ParticipantRepository
+from .ports import EventRepository, InboundLog, ParticipantRepository
 
 
 async def withdraw_registration(
-    request: RegistrationWithdrawalRequested, cause: Envelope, participants: ParticipantRepository, inbound: InboundLog
+    request: RegistrationWithdrawalRequested, cause: Envelope, events: EventRepository,
+    participants: ParticipantRepository, inbound: InboundLog,
 ) -> OutcomeStatus:
     participant_id = participant_id_for(cause.event_id, request.source, request.reference)
     stored = await participants.get(participant_id)
@@ -40,11 +41,13 @@ async def withdraw_registration(
             outcome(cause, request, OutcomeStatus.WITHDRAWN, participant_id=participant_id),
         ],
     )
+    await events.free_seat(cause.event_id, participant_id)
     return OutcomeStatus.WITHDRAWN
 
 
 async def erase_registration(
-    request: RegistrationErasureRequested, cause: Envelope, participants: ParticipantRepository, inbound: InboundLog
+    request: RegistrationErasureRequested, cause: Envelope, events: EventRepository,
+    participants: ParticipantRepository, inbound: InboundLog,
 ) -> OutcomeStatus:
     """Forget the person: registration keeps only the reference (so a late copy cannot bring them back)."""
     participant_id = participant_id_for(cause.event_id, request.source, request.reference)
@@ -63,4 +66,5 @@ async def erase_registration(
             outcome(cause, request, OutcomeStatus.ERASED, participant_id=participant_id),
         ],
     )
+    await events.free_seat(cause.event_id, participant_id)
     return OutcomeStatus.ERASED

@@ -265,7 +265,6 @@ def map_row(row: Mapping[str, Any], *, source: str, row_number: int) -> RowResul
                 "email": cell["email"].strip(),
                 "phone": cell["phone"],
                 "job_title": cell["job_title"],
-                # the contract's pattern is checked before its lower-casing, so 'DE' or 'pt-BR' would be refused
                 "language": cell["language"].strip().lower() or "en",
             },
             "organisation": {

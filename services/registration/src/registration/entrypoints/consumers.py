@@ -30,10 +30,10 @@ def register_consumers(
         await submit_registration(submission, envelope, events, participants, inbound, dt.datetime.now(dt.UTC))
 
     async def on_withdrawal(envelope: Envelope, request: RegistrationWithdrawalRequested) -> None:
-        await withdraw_registration(request, envelope, participants, inbound)
+        await withdraw_registration(request, envelope, events, participants, inbound)
 
     async def on_erasure(envelope: Envelope, request: RegistrationErasureRequested) -> None:
-        await erase_registration(request, envelope, participants, inbound)
+        await erase_registration(request, envelope, events, participants, inbound)
 
     runtime.consume(OPERATOR_COMMANDS, {PublishEvent: on_publish_event})
     runtime.consume(
