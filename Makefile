@@ -9,19 +9,26 @@ PY         := .venv/bin/python
 STACK      := $(PY) deploy/local/stack.py
 PROJECTS   := pyproject.toml uv.lock contracts/pyproject.toml libs/servicekit/pyproject.toml $(wildcard services/*/pyproject.toml)
 
-.PHONY: demo test test-unit test-stack stack-up stack-down stack-status stack-reset schemas lint \
+.PHONY: demo test tools stack-up stack-down stack-status stack-reset schemas lint \
         bench-scheduling bench-matching bench-pipeline clean
 
 demo: stack-up
 	@$(PY) deploy/demo/run_demo.py
 
-test: .venv/.synced
+test: .venv/.synced tools
 	@echo "[make] unit tests, contract drift and layering (no infrastructure needed)"
 	@$(UV) run --frozen lint-imports
 	@$(UV) run --frozen pytest -q -m "not stack"
 	@$(MAKE) --no-print-directory stack-up
 	@echo "[make] integration and end-to-end tests against the local stack"
 	@$(UV) run --frozen pytest -q -m stack
+
+# kcat is what docs/integrating.md shows integrators; a test runs the documented command with it.
+tools:
+	@command -v kcat >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then echo "[make] installing kcat (Debian package)"; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq kcat) >/dev/null; \
+	  else echo "[make] kcat is missing: run 'sudo apt-get install kcat' (the integration docs test needs it)"; exit 1; fi; }
 
 $(UV):
 	@echo "[make] bootstrapping uv $(UV_VERSION) from PyPI into $(TOOLS)"
