@@ -94,7 +94,7 @@ class ServiceRuntime:
             # One consumer group per service and topic: a group whose members subscribe to different topics
             # rebalances every time one of them joins, which made start-up take tens of seconds.
             subscriber = self.broker.subscriber(
-                topic, group_id=f"{self.name}.{topic}", ack_policy=AckPolicy.MANUAL, auto_offset_reset="earliest",
+                topic, group_id=f"{self.settings.consumer_group or self.name}.{topic}", ack_policy=AckPolicy.MANUAL, auto_offset_reset="earliest",
                 max_poll_records=100,
             )
 

@@ -15,6 +15,9 @@ class ServiceSettings(BaseSettings):
     http_host: str = Field(default="127.0.0.1", description="Address for health, readiness and metrics.")
     http_port: int = Field(default=8000, description="Port for health, readiness and metrics.")
     log_level: str = Field(default="info", description="debug, info, warning or error.")
+    consumer_group: str = Field(
+        default="", description="Prefix of the consumer groups (<prefix>.<topic>); defaults to the service name."
+    )
     outbox_retry_seconds: float = Field(default=1.0, gt=0, description="How often failed relays are retried.")
     outbox_sweep_seconds: float = Field(
         default=300.0, gt=0, description="How often every collection is swept for unrelayed messages (also at start)."
