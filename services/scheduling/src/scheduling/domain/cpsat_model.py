@@ -29,6 +29,7 @@ class ScheduleModel:
         place_all: bool = False,
         encoding: str = "literals",
         max_breaks_each: int | None = None,
+        with_breaks: bool = True,
     ) -> None:
         self.problem = problem
         self.model = cp_model.CpModel()
@@ -69,6 +70,13 @@ class ScheduleModel:
         self.breaks: dict[str, cp_model.LinearExprT] = {p: 0 for p in problem.participants}
         self.busy: dict[str, dict[int, cp_model.IntVar]] = {}
         for participant_id, meeting_ids in meetings_of.items():
+            if not with_breaks:
+                # Placement only (phase 1): no one meets twice in a slot, nothing else to count.
+                for slot in grid.indices:
+                    literals = of_participant.get((participant_id, slot), [])
+                    if len(literals) > 1:
+                        model.add_at_most_one(literals)
+                continue
             busy: dict[int, cp_model.IntVar] = {}
             for slot in grid.indices:
                 literals = of_participant.get((participant_id, slot), [])

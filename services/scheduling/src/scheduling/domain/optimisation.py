@@ -120,7 +120,17 @@ def optimise_schedule(
     placed_target = len(best)
     kept_target = sum(1 for m in announced if m in best)
     if len(best) < len(problem.meetings):
-        model = build(None)
+        # Everything fairly placed is the answer most events have; the automaton encoding finds it far faster
+        # than maximising (forumt-14: all 237 in seconds, where maximising stalls at 236).
+        everything = ScheduleModel(problem, fairness, place_all=True, encoding="automaton")
+        everything.hint(best)
+        solver, status = solve(PHASE_PLACE, everything, 0.3)
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            best = everything.slot_of(solver)
+            placed_target, kept_target = len(best), len(announced)
+    if len(best) < len(problem.meetings):
+        model = ScheduleModel(problem, None, with_breaks=False)
+        model.hint(best)
         weight = len(announced) + 1
         placed = sum(model.placed.values())
         kept = sum(model.placed[m] for m in announced)
