@@ -25,7 +25,7 @@ from pymongo.errors import ConnectionFailure, DuplicateKeyError, ServerSelection
 
 from contracts.base import Message
 from contracts.envelope import Envelope
-from contracts.registry import ContractViolation, open_message
+from contracts.registry import TOPIC_TYPES, ContractViolation, open_envelope, read_payload
 
 from .dead_letters import DeadLetters
 from .parking import ParkingLot, WaitFor
@@ -62,6 +62,13 @@ class Inbox:
     def register(self, topic: str, handlers: dict[type[Message], Handler]) -> None:
         self._handlers.setdefault(topic, {}).update(handlers)
 
+    @staticmethod
+    def _travels_on(topic: str, type_name: str) -> bool:
+        return any(model.__name__ == type_name for model in TOPIC_TYPES.get(topic, ()))
+
+    def _handles(self, topic: str, type_name: str) -> bool:
+        return any(model.__name__ == type_name for model in self._handlers.get(topic, {}))
+
     @property
     def topics(self) -> list[str]:
         return list(self._handlers)
@@ -78,15 +85,16 @@ class Inbox:
     async def _process(self, record: Record, from_parking: str | None = None) -> list[str]:
         topic = record.topic
         try:
-            envelope, payload = open_message(record.value, topic)
+            envelope = open_envelope(record.value)
+            if self._travels_on(topic, envelope.type) and not self._handles(topic, envelope.type):
+                MESSAGES.labels(topic, envelope.type, "ignored").inc()
+                return []  # another service's message on a shared topic: not validated, not ours to judge
+            payload = read_payload(envelope, topic)
         except ContractViolation as exc:
             MESSAGES.labels(topic, "invalid", "dead_lettered").inc()
             await self._dead_letters.send(record, str(exc))
             return []
-        handler = self._handlers.get(topic, {}).get(type(payload))
-        if handler is None:
-            MESSAGES.labels(topic, envelope.type, "ignored").inc()
-            return []
+        handler = self._handlers[topic][type(payload)]
         message_id = str(envelope.message_id)
         structlog.contextvars.bind_contextvars(
             message_id=message_id, event_id=envelope.event_id, correlation_id=str(envelope.correlation_id),
