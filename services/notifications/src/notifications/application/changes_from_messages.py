@@ -32,6 +32,8 @@ from .ports import RecipientRecord
 Lookup = Callable[[str], Awaitable[RecipientRecord | None]]
 
 MEETING_TYPES = {"MeetingScheduled", "MeetingRescheduled", "MeetingCancelled"}
+DIGEST_TYPES = frozenset({"SuggestionsUpdated"})
+"""Changes gathered over the longer digest window instead of the short burst window."""
 
 
 class MissingParticipant(Exception):

@@ -32,7 +32,7 @@ from ..domain import (
     due_bursts,
     message_id_for,
 )
-from .changes_from_messages import MissingParticipant, build_change, event_info, recipient_of
+from .changes_from_messages import DIGEST_TYPES, MissingParticipant, build_change, event_info, recipient_of
 from .due_queue import DueQueue
 from .ports import Deliveries, Directory, MailTransport, PendingChanges, PendingRecord, SmtpFailure
 
@@ -88,11 +88,14 @@ class Delivery:
             await self._attempt(delivery, now)
 
     async def _claim_and_send(self, participant_id: str, now: dt.datetime) -> int:
-        records = await self._pending.for_recipient(participant_id)
-        later = [r.due_at for r in records if r.due_at > now]
+        pending = await self._pending.for_recipient(participant_id)
+        # The oldest change has waited the gathering window: everything else pending goes with it (changes that
+        # arrived during the window are not due yet themselves), except digests, which wait their own window.
+        something_due = any(r.due_at <= now for r in pending)
+        records = [r for r in pending if r.due_at <= now or (something_due and r.message_type not in DIGEST_TYPES)]
+        later = [r.due_at for r in pending if r not in records]
         if later:
             self.due.schedule(participant_id, min(later))
-        records = [r for r in records if r.due_at <= now]
         recipient = await self._directory.recipient(participant_id)
         if recipient is None or not recipient.active:
             await self._pending.remove(participant_id, [r.key for r in records])

@@ -13,7 +13,7 @@ from typing import Any
 from servicekit.parking import WaitFor
 
 from ..domain import dedupe_key
-from .changes_from_messages import MEETING_TYPES, MissingParticipant, build_change, recipient_of, recipients_of
+from .changes_from_messages import DIGEST_TYPES, MEETING_TYPES, MissingParticipant, build_change, recipient_of, recipients_of
 from .ports import Directory, PendingChanges, PendingRecord, RecipientRecord
 
 
@@ -65,7 +65,7 @@ async def note_change(
             )
         except MissingParticipant as missing:
             raise WaitFor(f"participant:{missing.participant_id}", reason=str(missing)) from None
-        is_digest = message_type == "SuggestionsUpdated"
+        is_digest = message_type in DIGEST_TYPES
         due_at = now + (digest if is_digest else gather)
         await pending.add(
             PendingRecord(
