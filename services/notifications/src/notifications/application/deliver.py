@@ -143,11 +143,20 @@ class Delivery:
         if not changes:
             await self._deliveries.finish(key, "dropped", "", "nothing left to tell", [])
             return
-        email = compose(
-            changes, recipient=recipient_of(recipient), event=event_info(event), sender=self._policy.sender,
-            dedupe_key=key, now=now,
-        )
         attempts = delivery.get("attempts", 0) + 1
+        try:
+            email = compose(
+                changes, recipient=recipient_of(recipient), event=event_info(event), sender=self._policy.sender,
+                dedupe_key=key, now=now,
+            )
+        except Exception as exc:  # composing is pure: what fails now fails on every attempt (e.g. a non-ASCII address)
+            error = f"the e-mail could not be composed: {type(exc).__name__}: {exc}"
+            log.error("mail.uncomposable", participant_id=participant_id, error=error)
+            fact = NotificationFailed(
+                participant_id=participant_id, kinds=tuple(delivery["kinds"]), error=error, attempts=attempts
+            )
+            await self._deliveries.finish(key, "failed", "", error, [_fact(fact, delivery, key)])
+            return
         try:
             await self._transport.send(email)
         except SmtpFailure as failure:
