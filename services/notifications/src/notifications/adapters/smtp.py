@@ -22,5 +22,12 @@ class SmtpTransport:
             await aiosmtplib.send(message, **self._options)
         except aiosmtplib.SMTPResponseException as exc:
             raise SmtpFailure(f"{exc.code} {exc.message}", exc.code) from exc
+        except aiosmtplib.SMTPRecipientsRefused as exc:
+            # The usual place for "no such mailbox" (550) and greylisting (451) is the RCPT reply; aiosmtplib
+            # reports it without a code of its own, so the code is the (only) recipient's.
+            refusal = exc.recipients[0] if exc.recipients else None
+            if refusal is None:
+                raise SmtpFailure(f"recipients refused: {exc}", None) from exc
+            raise SmtpFailure(f"{refusal.code} {refusal.message}", refusal.code) from exc
         except (aiosmtplib.SMTPException, OSError) as exc:
             raise SmtpFailure(f"{type(exc).__name__}: {exc}", None) from exc
