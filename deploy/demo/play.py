@@ -106,21 +106,25 @@ async def play(scenario: Scenario, observer: Observer, publisher: Publisher) -> 
     played.pid_of = {ref: o["participant_id"] for ref, o in answered.items()}
     ref_of = played.ref_of
     clusters = [a for a in scenario.attendees if a.is_cluster]
-    say(f"registrations: {len(answered)} admitted: {len(clusters)} cluster organisations from "
-        f"{len({a.country for a in clusters})} countries, {len(answered) - len(clusters)} delegation facilitators")
+    by_side = {}
+    for attendee in clusters:
+        by_side.setdefault(attendee.side, []).append(attendee)
+    said = " and ".join(f"{len(group)} {side + ' ' if side else ''}cluster organisations from "
+                        f"{len({a.country for a in group})} countries" for side, group in by_side.items())
+    say(f"registrations: {len(answered)} admitted: {said}, {len(answered) - len(clusters)} delegation facilitators")
 
     # 3. Matching publishes suggestion lists; wait until every participant has one and the lists settle ---------
     def with_lists() -> dict[str, list[dict[str, Any]]]:
         return latest_lists(types(topics.MATCHES, "SuggestionsUpdated"))
 
-    # Facilitators take no meetings of their own, so they get no list. Someone nobody fits gets none either: when
-    # most have a list and matching has been quiet for a while, the lists are complete.
+    # Facilitators take no meetings of their own, so they get no list; someone nobody fits gets none either. The
+    # lists are complete once matching has handled every registration of the event (its consumer moved past them).
     wanting = {played.pid_of[a.reference] for a in scenario.attendees if not a.is_facilitator}
 
     def lists_complete() -> bool:
-        have = len(set(with_lists()) & wanting)
-        settled = time.monotonic() - observer.last_arrival(event_id, [topics.MATCHES]) > 8
-        return have == len(wanting) or (have >= 0.8 * len(wanting) and settled)
+        registered = observer.of(event_id, topics.REGISTRATIONS, "ParticipantRegistered")
+        handled = len(registered) == len(played.pid_of) and observer.has_read("matching", registered)
+        return len(set(with_lists()) & wanting) == len(wanting) or handled
 
     await observer.until(
         lists_complete,
@@ -144,7 +148,7 @@ async def play(scenario: Scenario, observer: Observer, publisher: Publisher) -> 
     for requester, recipient in played.requests:
         decision = MatchDecisionSubmitted(
             decision="request", participant_id=played.pid_of[requester], other_participant_id=played.pid_of[recipient],
-            note="We would be glad to meet you in Hannover." if scenario.key == "hannover" else "¡Nos vemos en Milán!",
+            note=f"We would be glad to meet you at {scenario.event.name}.",
         )
         await publisher.send(topics.MATCH_DECISIONS_INBOUND, decision, event_id=event_id, producer=PORTAL)
     await publisher.flush()

@@ -54,6 +54,16 @@ What happens now, on the local stack (Kafka, FerretDB, an SMTP sink and four ser
 """
 
 
+async def play_all(scenarios: list, observer, publisher) -> list:
+    """Play the scenarios side by side; the first that stalls stops the others and is raised."""
+    try:
+        async with asyncio.TaskGroup() as group:
+            tasks = [group.create_task(play(scenario, observer, publisher)) for scenario in scenarios]
+    except* Stalled as stalled:
+        raise stalled.exceptions[0] from None
+    return [task.result() for task in tasks]
+
+
 async def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--only", choices=("hannover", "milan"), help="play one scenario only")
@@ -71,11 +81,12 @@ async def main(argv: list[str]) -> int:
         return 1
     results = []
     try:
+        print("Both events run at the same time, as on a real platform; each progress line names its event.")
         for number, scenario in enumerate(scenarios, start=1):
-            print(f"Scenario {number} of {len(scenarios)}: {scenario.title} ({scenario.event_id})")
-            print(f"  {scenario.story}")
-            results.append(await play(scenario, observer, publisher))
-            print()
+            print(f"  {number}. {scenario.title} ({scenario.event_id}): {scenario.story}")
+        print()
+        results = await play_all(scenarios, observer, publisher)
+        print()
         for played in results:
             print(report(played, observer))
     except Stalled as stalled:
@@ -87,7 +98,7 @@ async def main(argv: list[str]) -> int:
     took = time.monotonic() - started
     print(heading("Done", "-"))
     for played in results:
-        print(f"  {played.scenario.title}: {played.seconds:.0f} s")
+        print(f"  {played.scenario.title}: all steps answered in {played.seconds:.0f} s")
     print(f"  Whole demo: {took:.0f} s. E-mails: {(ROOT / '.stack/data/maildir/new').relative_to(ROOT)}; "
           f"service logs: .stack/logs/<service>.log; run it again any time (fresh event ids each run).")
     return 0

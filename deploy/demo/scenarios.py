@@ -325,8 +325,8 @@ def hannover(event_id: str, seed: int = 2015) -> Scenario:
         event=event,
         attendees=_validated(documents, {}),
         behaviour=Behaviour(
-            requests_per_person={"": (3, 4)}, consider_top=5, accept_rate=0.8, withdrawals=1,
-            availability_changes=2, optimise_seconds=15,
+            requests_per_person={"": (4, 5)}, consider_top=6, accept_rate=0.8, withdrawals=1,
+            availability_changes=2, optimise_seconds=10,
         ),
     )
 
@@ -413,8 +413,8 @@ def milan(event_id: str, seed: int = 2016) -> Scenario:
         event=event,
         attendees=_validated(documents, sides),
         behaviour=Behaviour(
-            requests_per_person={"europe": (2, 3), "celac": (5, 6)}, consider_top=6, accept_rate=0.8,
-            withdrawals=2, availability_changes=3, optimise_seconds=20,
+            requests_per_person={"europe": (2, 3), "celac": (7, 9)}, consider_top=10, accept_rate=0.8,
+            withdrawals=2, availability_changes=3, optimise_seconds=15,
         ),
     )
 
