@@ -96,7 +96,9 @@ def _recipient(document: dict[str, Any]) -> RecipientRecord:
 
 
 class MongoPendingChanges:
-    """One document per recipient: ``changes`` maps a hash of each dedupe key to the pending record."""
+    """One document per recipient: ``changes`` maps a hash of each dedupe key to the pending record, ``told`` holds
+    the hashes of the keys already handed to the delivery, so the same change noted again (re-announced with a new
+    message id) is not mailed again, even when the first e-mail carried it among others."""
 
     def __init__(self, database: AsyncDatabase) -> None:
         self.collection = database["pending_changes"]
@@ -109,8 +111,8 @@ class MongoPendingChanges:
         update: dict[str, Any] = {"$set": {"event_id": record.event_id, f"changes.{field}": asdict(record)}}
         document = await self.collection.find_one({"_id": record.participant_id})
         changes = (document or {}).get("changes", {})
-        if field in changes:
-            return  # the same change for the same person is already waiting
+        if field in changes or field in (document or {}).get("told", {}):
+            return  # the same change for the same person is already waiting, or was told
         if replace:
             stale = [f for f, r in changes.items() if r["message_type"] == record.message_type]
             if stale:
@@ -125,9 +127,9 @@ class MongoPendingChanges:
     async def remove(self, participant_id: str, keys: Sequence[str]) -> None:
         if keys:
             await self.collection.update_one(
-                {"_id": participant_id}, {"$unset": {f"changes.{_field(k)}": "" for k in keys}}
+                {"_id": participant_id},
+                {"$unset": {f"changes.{_field(k)}": "" for k in keys}, "$set": {f"told.{_field(k)}": True for k in keys}},
             )
-            await self.collection.delete_one({"_id": participant_id, "changes": {}})  # keep the collection small
 
     async def waiting(self) -> list[tuple[str, dt.datetime]]:
         found = []

@@ -63,11 +63,16 @@ class Directory(Protocol):
 class PendingChanges(Protocol):
     """Changes waiting to be mailed, one document per recipient (read by id, never scanned on the hot path)."""
 
-    async def add(self, record: PendingRecord, replace: bool = False) -> None: ...
+    async def add(self, record: PendingRecord, replace: bool = False) -> None:
+        """Keep ``record`` unless its key is waiting already or was removed before (told: a change is mailed once);
+        ``replace`` drops the waiting records of the same message type."""
+        ...
 
     async def for_recipient(self, participant_id: str) -> list[PendingRecord]: ...
 
-    async def remove(self, participant_id: str, keys: Sequence[str]) -> None: ...
+    async def remove(self, participant_id: str, keys: Sequence[str]) -> None:
+        """The changes were handed to a delivery (or dropped): they are never added again."""
+        ...
 
     async def waiting(self) -> list[tuple[str, dt.datetime]]:
         """Every recipient with pending changes and the earliest due time (a scan: start-up and rare checks)."""
