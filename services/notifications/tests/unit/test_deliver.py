@@ -78,10 +78,11 @@ class InMemoryPendingChanges:
 
     def __init__(self) -> None:
         self.changes: dict[str, dict[str, PendingRecord]] = {}
+        self.told: set[tuple[str, str]] = set()
 
     async def add(self, record: PendingRecord, replace: bool = False) -> None:
         held = self.changes.setdefault(record.participant_id, {})
-        if record.key in held:
+        if record.key in held or (record.participant_id, record.key) in self.told:
             return
         if replace:
             for key in [k for k, r in held.items() if r.message_type == record.message_type]:
@@ -95,6 +96,7 @@ class InMemoryPendingChanges:
         held = self.changes.get(participant_id, {})
         for key in keys:
             held.pop(key, None)
+            self.told.add((participant_id, key))
 
     async def waiting(self) -> list[tuple[str, dt.datetime]]:
         return [(p, min(r.due_at for r in held.values())) for p, held in self.changes.items() if held]
@@ -238,6 +240,10 @@ def scheduled(a: RecipientRecord, b: RecipientRecord, meeting_id: str | None = N
     )
 
 
+def _calendar_parts(message: EmailMessage) -> list[bytes]:
+    return [p.get_payload(decode=True) for p in message.walk() if p.get_content_type() == "text/calendar"]
+
+
 def suggestions(owner: RecipientRecord, *partners: RecipientRecord, list_version: int) -> SuggestionsUpdatedFacts:
     return SuggestionsUpdatedFacts(
         participant_id=owner.participant_id, list_version=list_version,
@@ -363,6 +369,25 @@ async def test_a_redelivered_or_reannounced_change_is_mailed_once(platform):
         assert len(platform.deliveries.of(person.participant_id)) == 1
     assert len(platform.deliveries.facts("NotificationSent")) == 2
     assert platform.pending.changes[anna.participant_id] == {}
+
+
+async def test_a_change_mailed_among_others_is_not_mailed_again_when_re_announced_with_news(platform):
+    anna, jonas = await platform.person("Anna Schmidt"), await platform.person("Jonas Weber")
+    lucia = await platform.person("Lucía Fernández")
+    meeting = scheduled(anna, jonas)
+    await platform.note(scheduled(anna, lucia), now=T0)
+    await platform.note(meeting, now=T0)
+    await platform.run(T0 + GATHER)  # one e-mail with both meetings
+    await platform.note(meeting, now=T0 + SECOND)  # re-announced with a new message id ...
+    await platform.note(suggestions(anna, jonas, list_version=1), now=T0 + SECOND)
+    await platform.note(scheduled(anna, jonas), now=T0 + SECOND)  # ... next to real news
+    await platform.run(T0 + SECOND + GATHER)
+
+    first, second = platform.smtp.to(anna.email)
+    uid = f"meeting-{meeting.meeting_id}@".encode()
+    assert any(uid in part for part in _calendar_parts(first))
+    assert not any(uid in part for part in _calendar_parts(second))
+    assert "Meeting with Jonas Weber" in second["Subject"]
 
 
 async def test_two_replicas_due_at_once_claim_each_e_mail_once(platform):
