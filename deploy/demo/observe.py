@@ -36,6 +36,9 @@ WATCHED = (
 
 T = TypeVar("T")
 
+PROGRESS_EVERY = 10.0
+"""Seconds between two progress lines of a long wait."""
+
 HARD_LIMIT = 600.0
 """No single wait of the demo lasts longer, however busy the stack."""
 
@@ -62,6 +65,24 @@ class Stalled(Exception):
         except OSError:
             lines.append(f"    ({log} cannot be read)")
         return "\n".join(lines)
+
+
+class DeadLettered(Stalled):
+    """A service gave up on a message of the demo's events and wrote it to a dead-letter topic."""
+
+    def __init__(self, letter: dict[str, Any], topic: str) -> None:
+        super().__init__(f"a message on '{letter.get('topic')}' to be handled", letter.get("service", "unknown"), 0)
+        self.letter, self.topic = letter, topic
+
+    def explain(self) -> str:
+        letter = self.letter
+        log = LOGS / f"{self.service}.log"
+        return "\n".join([
+            f"the {self.service} service could not handle {letter.get('topic')} partition {letter.get('partition')} "
+            f"offset {letter.get('offset')} and wrote it to {self.topic}:",
+            f"    {str(letter.get('error', ''))[:600]}",
+            f"Read {log.relative_to(ROOT)}; the original message is in the dead letter (original_text).",
+        ])
 
 
 @dataclass
@@ -206,7 +227,7 @@ class Observer:
             return (moving() if moving else None, self.read.get(service))
 
         marker = marker_now()
-        next_progress = started + 5
+        next_progress = started + PROGRESS_EVERY
         while True:
             self._raise_on_dead_letters()
             result = check()
@@ -224,7 +245,7 @@ class Observer:
                               "messages of all events still queued for it)")
             if progress and now > next_progress:
                 progress()
-                next_progress = now + 5
+                next_progress = now + PROGRESS_EVERY
             await asyncio.sleep(0.1)
 
     async def quiet(self, event_id: str, topic_names: Iterable[str], seconds: float, timeout: float) -> None:
@@ -239,12 +260,8 @@ class Observer:
 
     def _raise_on_dead_letters(self) -> None:
         if self.dead_letters:
-            letter = self.dead_letters[0].document
-            raise Stalled(
-                f"no dead letters, but {letter.get('topic')} offset {letter.get('offset')} went to "
-                f"{self.dead_letters[0].topic}: {letter.get('error', '')[:300]}",
-                letter.get("service", "unknown"), 0,
-            )
+            seen = self.dead_letters[0]
+            raise DeadLettered(seen.document, seen.topic)
 
 
 class Publisher:

@@ -43,6 +43,7 @@ class Played:
     optimised: dict[str, Any] | None = None
     agendas_sent: int = 0
     seconds: float = 0.0
+    started: float = field(default_factory=time.monotonic)
 
     @property
     def ref_of(self) -> dict[str, str]:
@@ -58,9 +59,20 @@ class Progress:
 
 
 async def play(scenario: Scenario, observer: Observer, publisher: Publisher) -> Played:
+    """Play every step; a Stalled raised on the way carries what was played so far (``stalled.played``)."""
+    played = Played(scenario)
+    try:
+        return await _play(scenario, observer, publisher, played)
+    except Stalled as stalled:
+        stalled.played = played
+        stalled.scenario = scenario
+        played.seconds = time.monotonic() - played.started
+        raise
+
+
+async def _play(scenario: Scenario, observer: Observer, publisher: Publisher, played: Played) -> Played:
     say = Progress(scenario.key)
     event_id = scenario.event_id
-    played = Played(scenario)
     rng = random.Random(f"{scenario.key}-behaviour")
 
     def types(topic: str, *names: str) -> list[dict[str, Any]]:
@@ -83,7 +95,9 @@ async def play(scenario: Scenario, observer: Observer, publisher: Publisher) -> 
         f"at most {event['meeting_cap']} meetings per person")
 
     # 2. A registration website submits every registration --------------------------------------------------------
-    for attendee in scenario.attendees:
+    arriving = list(scenario.attendees)
+    rng.shuffle(arriving)  # people register in no particular order
+    for attendee in arriving:
         await publisher.send(topics.REGISTRATIONS_INBOUND, attendee.submission, event_id=event_id, producer=SOURCE)
     await publisher.flush()
     references = {a.reference for a in scenario.attendees}
@@ -313,14 +327,23 @@ async def play(scenario: Scenario, observer: Observer, publisher: Publisher) -> 
     await publisher.flush()
     active = len(played.pid_of) - len(played.withdrawn)
 
+    def agenda_receivers() -> set[str]:
+        return {d["participant_id"] for d in types(topics.NOTIFICATIONS, "NotificationSent", "NotificationFailed")
+                if "agenda_issued" in d["kinds"]}
+
     def agendas() -> int:
-        return len({d["participant_id"] for d in types(topics.NOTIFICATIONS, "NotificationSent", "NotificationFailed")
-                    if "agenda_issued" in d["kinds"]})
+        return len(agenda_receivers())
+
+    def missing_agendas() -> str:
+        leaving = set(played.withdrawn)
+        missing = [ref for ref, pid in sorted(played.pid_of.items()) if ref not in leaving and pid not in agenda_receivers()]
+        shown = ", ".join(f"{ref} ({played.pid_of[ref]})" for ref in missing[:5])
+        return f"; none yet for {shown}" if missing else ""
 
     await observer.until(
         lambda: agendas() >= active,
         expected=lambda: f"an agenda e-mail (NotificationSent with kind agenda_issued on '{topics.NOTIFICATIONS}') for each of "
-                         f"{active} active participants, got {agendas()}",
+                         f"{active} active participants, got {agendas()}{missing_agendas()}",
         service="notifications", timeout=STALL, moving=lambda: len(observer.of(event_id, topics.NOTIFICATIONS)),
         progress=lambda: say(f"agendas delivered so far: {agendas()}/{active}{observer.busy('notifications')}"),
     )

@@ -54,14 +54,20 @@ What happens now, on the local stack (Kafka, FerretDB, an SMTP sink and four ser
 """
 
 
-async def play_all(scenarios: list, observer, publisher) -> list:
-    """Play the scenarios side by side; the first that stalls stops the others and is raised."""
-    try:
-        async with asyncio.TaskGroup() as group:
-            tasks = [group.create_task(play(scenario, observer, publisher)) for scenario in scenarios]
-    except* Stalled as stalled:
-        raise stalled.exceptions[0] from None
-    return [task.result() for task in tasks]
+async def play_all(scenarios: list, observer, publisher) -> tuple[list, list[Stalled]]:
+    """Play the scenarios side by side, each to its end; returns what was played and what stalled."""
+    outcomes = await asyncio.gather(*(play(s, observer, publisher) for s in scenarios), return_exceptions=True)
+    played, stalled = [], []
+    for outcome in outcomes:
+        if isinstance(outcome, Stalled):
+            stalled.append(outcome)
+            if outcome.played.optimised is not None:  # far enough to be worth a report
+                played.append(outcome.played)
+        elif isinstance(outcome, BaseException):
+            raise outcome
+        else:
+            played.append(outcome)
+    return played, stalled
 
 
 async def main(argv: list[str]) -> int:
@@ -85,7 +91,7 @@ async def main(argv: list[str]) -> int:
         for number, scenario in enumerate(scenarios, start=1):
             print(f"  {number}. {scenario.title} ({scenario.event_id}): {scenario.story}")
         print()
-        results = await play_all(scenarios, observer, publisher)
+        results, stalls = await play_all(scenarios, observer, publisher)
         print()
         for played in results:
             print(report(played, observer))
@@ -95,6 +101,11 @@ async def main(argv: list[str]) -> int:
     finally:
         await publisher.stop()
         await observer.stop()
+    for stalled in stalls:
+        print(f"\nDEMO STOPPED ({stalled.scenario.title}, after {stalled.played.seconds:.0f} s): {stalled.explain()}",
+              file=sys.stderr)
+    if stalls:
+        return 1
     took = time.monotonic() - started
     print(heading("Done", "-"))
     for played in results:

@@ -326,7 +326,7 @@ def hannover(event_id: str, seed: int = 2015) -> Scenario:
         attendees=_validated(documents, {}),
         behaviour=Behaviour(
             requests_per_person={"": (4, 5)}, consider_top=6, accept_rate=0.8, withdrawals=1,
-            availability_changes=2, optimise_seconds=10,
+            availability_changes=2, optimise_seconds=15,
         ),
     )
 
@@ -414,7 +414,7 @@ def milan(event_id: str, seed: int = 2016) -> Scenario:
         attendees=_validated(documents, sides),
         behaviour=Behaviour(
             requests_per_person={"europe": (2, 3), "celac": (7, 9)}, consider_top=10, accept_rate=0.8,
-            withdrawals=2, availability_changes=3, optimise_seconds=15,
+            withdrawals=2, availability_changes=3, optimise_seconds=20,
         ),
     )
 
