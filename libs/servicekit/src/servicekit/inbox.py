@@ -12,6 +12,7 @@ dead-lettering.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import time
 from collections.abc import Awaitable, Callable, Iterable
@@ -21,7 +22,7 @@ import structlog
 from aiokafka.errors import KafkaError
 from prometheus_client import Counter, Histogram
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import ConnectionFailure, DuplicateKeyError, ServerSelectionTimeoutError
+from pymongo.errors import BulkWriteError, ConnectionFailure, ServerSelectionTimeoutError
 
 from contracts.base import Message
 from contracts.envelope import Envelope
@@ -58,6 +59,7 @@ class Inbox:
         self._parking = parking
         self._attempts = attempts
         self._handlers: dict[str, dict[type[Message], Handler]] = {}
+        self._unmarked: list[dict[str, Any]] = []
 
     def register(self, topic: str, handlers: dict[type[Message], Handler]) -> None:
         self._handlers.setdefault(topic, {}).update(handlers)
@@ -101,7 +103,8 @@ class Inbox:
             message_type=envelope.type,
         )
         try:
-            if await self._retrying(lambda: self._processed.find_one({"_id": message_id}, {"_id": 1})):
+            recent = any(mark["_id"] == message_id for mark in self._unmarked)
+            if recent or await self._retrying(lambda: self._processed.find_one({"_id": message_id}, {"_id": 1})):
                 MESSAGES.labels(topic, envelope.type, "duplicate").inc()
                 if from_parking:
                     await self._parking.remove(from_parking)
@@ -110,7 +113,7 @@ class Inbox:
             if outcome == "parked":
                 return []
             if outcome == "handled":  # a dead-lettered message stays unmarked, so a replay of it is handled
-                await self._retrying(lambda: self._mark_processed(message_id))
+                self._unmarked.append({"_id": message_id, "at": dt.datetime.now(dt.UTC)})
             if from_parking:
                 await self._parking.remove(from_parking)
             MESSAGES.labels(topic, envelope.type, outcome).inc()
@@ -148,11 +151,28 @@ class Inbox:
                     return (), "dead_lettered"
                 await asyncio.sleep(0.1 * failures)
 
-    async def _mark_processed(self, message_id: str) -> None:
-        try:
-            await self._processed.insert_one({"_id": message_id, "at": dt.datetime.now(dt.UTC)})
-        except DuplicateKeyError:
-            pass
+    async def flush_marks(self) -> None:
+        """Write the processed-message marks gathered since the last flush, in one request.
+
+        The marks only spare handlers the work of a redelivery (handlers are idempotent on their own), so they are
+        written off the message's path: a mark lost in a crash costs one harmless re-run.
+        """
+        marks, self._unmarked = self._unmarked, []
+        if marks:
+            try:
+                await self._processed.insert_many(marks, ordered=False)
+            except BulkWriteError:
+                pass  # some were marked already (a redelivery): the others are written
+
+    async def run(self, stop: asyncio.Event, interval: float = 0.1) -> None:
+        while not stop.is_set():
+            try:
+                await self.flush_marks()
+            except Exception as exc:
+                log.warning("inbox.marks_deferred", error=repr(exc))
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), interval)
+        await self.flush_marks()
 
     async def expire_parked(self, max_age_seconds: float) -> int:
         """Dead-letter parked messages that waited too long, with what they waited for."""

@@ -1,10 +1,12 @@
 """The outbox: a change and the messages it causes are written in one document update, then relayed.
 
 FerretDB and a single MongoDB have no multi-document transactions, so each aggregate document carries a field
-``outbox``: a map from message id to the message to publish. A repository adds entries with the same update that
-changes the state (:func:`outbox_fields`); the relay publishes them (acks=all) and then removes exactly the
-published keys. After a crash the periodic sweep publishes whatever is left, so nothing written is lost; a message
-may go out twice, which consumers absorb by deduplicating on ``message_id``.
+``outbox``: a map from message id to the message to publish. A repository sets it with the same update that
+changes the state (:func:`outbox_fields`, which replaces the previous outbox), and the relay publishes it right
+after (acks=all) without reading it back. Relayed entries are not removed with a second write: the next write of
+the document replaces them. That halves the writes on every path; the price is that the sweep at start-up
+publishes each document's last messages again, which consumers drop by ``message_id``. A relay that fails is
+remembered, retried, and done before that document's next write, so messages keep their order.
 """
 
 from __future__ import annotations
@@ -53,13 +55,13 @@ _counter = 0
 
 
 def outbox_fields(messages: Iterable[Outgoing]) -> dict[str, dict[str, Any]]:
-    """``$set`` fields that add ``messages`` to a document's outbox, in order."""
+    """The ``$set`` field that makes ``messages`` the document's outbox, in order (relayed ones are replaced)."""
     global _counter
-    fields = {}
+    entries = {}
     for message in messages:
         _counter += 1
-        fields[f"outbox.{message.envelope.message_id}"] = message.entry(time.time_ns() + _counter)
-    return fields
+        entries[str(message.envelope.message_id)] = message.entry(time.time_ns() + _counter)
+    return {"outbox": entries}
 
 
 class OutboxRelay:
@@ -78,6 +80,27 @@ class OutboxRelay:
     async def relay(self, collection: AsyncCollection, document_id: Any) -> int:
         """Publish the pending messages of one document, in the order they were added."""
         return await self.relay_many(collection, [document_id])
+
+    async def before_write(self, collection: AsyncCollection, document_ids: Iterable[Any]) -> None:
+        """Relay what a failed relay left in these documents before a write replaces their outboxes."""
+        backlog = [i for i in document_ids if (collection.name, i) in self._retry]
+        if backlog:
+            self._retry.difference_update((collection.name, i) for i in backlog)
+            await self.relay_many(collection, backlog)
+
+    async def after_write(self, collection: AsyncCollection, writes: list[tuple[Any, dict[str, dict[str, Any]]]]) -> None:
+        """Publish what the caller just wrote (``outbox_fields`` per document) without reading it back. When the
+        broker is away the entries stay stored: the documents are remembered and the retry loop sends them."""
+        pending = [(doc_id, fields["outbox"]) for doc_id, fields in writes if fields.get("outbox")]
+        if not pending:
+            return
+        entries = sorted((e for _, outbox in pending for e in outbox.values()), key=lambda e: e["seq"])
+        try:
+            await self._publish([(e["topic"], e["value"].encode(), e["key"].encode()) for e in entries])
+            self.relayed += len(entries)
+        except Exception as exc:
+            self._retry.update((collection.name, doc_id) for doc_id, _ in pending)
+            log.warning("outbox.relay_deferred", collection=collection.name, documents=len(pending), error=repr(exc))
 
     async def relay_many(self, collection: AsyncCollection, document_ids: list[Any]) -> int:
         try:
@@ -139,18 +162,15 @@ class OutboxRelay:
             sent += await self.relay_many(self._collections[name], ids)
         return sent
 
-    async def run(self, interval: float, full_sweep_every: float, stop: asyncio.Event) -> None:
-        """Retry failed relays every ``interval``; sweep every collection every ``full_sweep_every`` seconds.
-
-        A full sweep reads every document (FerretDB cannot index the outbox), so it runs at start-up and rarely:
-        writes are relayed right after they happen, and failures are remembered for the retry.
-        """
-        last_sweep = None  # sweep first: a previous process may have died between a write and its relay
+    async def run(self, interval: float, stop: asyncio.Event) -> None:
+        """Sweep every collection once (a previous process may have died between a write and its relay), then
+        retry failed relays every ``interval`` seconds."""
+        swept = False
         while not stop.is_set():
             try:
-                if last_sweep is None or time.monotonic() - last_sweep >= full_sweep_every:
-                    last_sweep = time.monotonic()
+                if not swept:
                     await self.sweep()
+                    swept = True
                 elif self._retry:
                     await self.retry_failed()
             except Exception as exc:  # keep going: the broker or the store may be back next time

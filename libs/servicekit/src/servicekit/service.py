@@ -144,9 +144,10 @@ class ServiceRuntime:
         stop = asyncio.Event()
         tasks = [asyncio.create_task(task(stop)) for task in self._background]
         tasks.append(asyncio.create_task(
-            self.relay.run(self.settings.outbox_retry_seconds, self.settings.outbox_sweep_seconds, stop)
+            self.relay.run(self.settings.outbox_retry_seconds, stop)
         ))
         tasks.append(asyncio.create_task(self._expire_parked(stop)))
+        tasks.append(asyncio.create_task(self.inbox.run(stop)))
         self._started = True
         log.info("service.started", topics=self.inbox.topics, port=self.settings.http_port)
         try:

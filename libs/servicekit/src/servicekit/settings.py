@@ -19,9 +19,6 @@ class ServiceSettings(BaseSettings):
         default="", description="Prefix of the consumer groups (<prefix>.<topic>); defaults to the service name."
     )
     outbox_retry_seconds: float = Field(default=1.0, gt=0, description="How often failed relays are retried.")
-    outbox_sweep_seconds: float = Field(
-        default=300.0, gt=0, description="How often every collection is swept for unrelayed messages (also at start)."
-    )
     parked_expiry_seconds: float = Field(
         default=3600.0, gt=0, description="How long a message may wait for what it needs before it is dead-lettered."
     )

@@ -84,8 +84,10 @@ class MongoMatches:
             "arranged_by_operator": match.arranged_by_operator, "declined_by": match.declined_by,
             "updated_at": dt.datetime.now(dt.UTC),
         }
-        await self.collection.update_one({"_id": key}, {"$set": {**state, **outbox_fields(messages)}}, upsert=True)
-        await self._relay.relay(self.collection, key)
+        await self._relay.before_write(self.collection, [key])
+        outbox = outbox_fields(messages)
+        await self.collection.update_one({"_id": key}, {"$set": {**state, **outbox}}, upsert=True)
+        await self._relay.after_write(self.collection, [(key, outbox)])
 
     async def of_event(self, event_id: str) -> list[Match]:
         return [_match(d) async for d in self.collection.find({"event_id": event_id})]
@@ -117,19 +119,21 @@ class MongoSuggestions:
         if not lists:
             return
         ids = [participant_id for participant_id, _, _ in lists]
+        await self._relay.before_write(self.collection, ids)
         found = await asyncio.gather(*(self.collection.find_one({"_id": i}, {"list_version": 1}) for i in ids))
         versions = {d["_id"]: d.get("list_version", 0) for d in found if d is not None}
-        writes = []
+        writes, outboxes = [], []
         for participant_id, suggestions, messages_for in lists:
             version = versions.get(participant_id, 0) + 1
+            outbox = outbox_fields(messages_for(version))
+            outboxes.append((participant_id, outbox))
             writes.append(UpdateOne(
                 {"_id": participant_id},
-                {"$set": {"event_id": event_id, "suggestions": suggestions, "list_version": version,
-                          **outbox_fields(messages_for(version))}},
+                {"$set": {"event_id": event_id, "suggestions": suggestions, "list_version": version, **outbox}},
                 upsert=True,
             ))
         await self.collection.bulk_write(writes, ordered=False)
-        await self._relay.relay_many(self.collection, ids)
+        await self._relay.after_write(self.collection, outboxes)
 
     async def forget(self, participant_id: str) -> None:
         await self.collection.delete_one({"_id": participant_id})
@@ -141,7 +145,6 @@ class MongoRefusals:
         self._relay = relay
 
     async def refuse(self, message_id: str, event_id: str, messages: Sequence[Outgoing]) -> None:
-        await self.collection.update_one(
-            {"_id": message_id}, {"$set": {"event_id": event_id, **outbox_fields(messages)}}, upsert=True
-        )
-        await self._relay.relay(self.collection, message_id)
+        outbox = outbox_fields(messages)
+        await self.collection.update_one({"_id": message_id}, {"$set": {"event_id": event_id, **outbox}}, upsert=True)
+        await self._relay.after_write(self.collection, [(message_id, outbox)])

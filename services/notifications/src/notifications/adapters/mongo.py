@@ -184,15 +184,17 @@ class MongoDeliveries:
         )
 
     async def finish(self, key: str, status: str, email_message_id: str, error: str, messages: Sequence[Outgoing]) -> None:
+        await self._relay.before_write(self.collection, [key])
+        outbox = outbox_fields(messages)
         update: dict[str, Any] = {
             "$set": {"status": status, "email_message_id": email_message_id, "finished_at": dt.datetime.now(dt.UTC),
-                     **outbox_fields(messages)},
+                     **outbox},
             "$inc": {"attempts": 1},
         }
         if error:
             update["$push"] = {"errors": error}
         await self.collection.update_one({"_id": key}, update)
-        await self._relay.relay(self.collection, key)
+        await self._relay.after_write(self.collection, [(key, outbox)])
 
     async def log_for(self, participant_id: str) -> list[dict[str, Any]]:
         cursor = self.collection.find({"participant_id": participant_id}, {"changes": 0, "outbox": 0}).sort("created_at", 1)

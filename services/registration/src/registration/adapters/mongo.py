@@ -29,6 +29,8 @@ class MongoEvents:
         return EventDraft.model_validate(document["draft"]) if document else None
 
     async def save(self, event: EventDetails, draft: EventDraft, messages: Sequence[Outgoing]) -> None:
+        await self._relay.before_write(self.collection, [event.event_id])
+        outbox = outbox_fields(messages)
         await self.collection.update_one(
             {"_id": event.event_id},
             {
@@ -36,12 +38,12 @@ class MongoEvents:
                     "details": event.model_dump(mode="json"),
                     "draft": draft.model_dump(mode="json"),
                     "revision": event.revision,
-                    **outbox_fields(messages),
+                    **outbox,
                 }
             },
             upsert=True,
         )
-        await self._relay.relay(self.collection, event.event_id)
+        await self._relay.after_write(self.collection, [(event.event_id, outbox)])
 
     async def seats_taken(self, event_id: str) -> set[str]:
         document = await self.collection.find_one({"_id": event_id}, {"seats": 1})
@@ -98,10 +100,10 @@ class MongoParticipants:
             "unavailable_slot_ids": list(unavailable_slot_ids),
             "updated_at": dt.datetime.now(dt.UTC),
         }
-        await self.collection.update_one(
-            {"_id": participant_id}, {"$set": {**state, **outbox_fields(messages)}}, upsert=True
-        )
-        await self._relay.relay(self.collection, participant_id)
+        await self._relay.before_write(self.collection, [participant_id])
+        outbox = outbox_fields(messages)
+        await self.collection.update_one({"_id": participant_id}, {"$set": {**state, **outbox}}, upsert=True)
+        await self._relay.after_write(self.collection, [(participant_id, outbox)])
 
 
 class MongoInboundLog:
@@ -110,9 +112,10 @@ class MongoInboundLog:
         self._relay = relay
 
     async def answer(self, message_id: str, event_id: str, messages: Sequence[Outgoing]) -> None:
+        outbox = outbox_fields(messages)
         await self.collection.update_one(
             {"_id": message_id},
-            {"$set": {"event_id": event_id, "at": dt.datetime.now(dt.UTC), **outbox_fields(messages)}},
+            {"$set": {"event_id": event_id, "at": dt.datetime.now(dt.UTC), **outbox}},
             upsert=True,
         )
-        await self._relay.relay(self.collection, message_id)
+        await self._relay.after_write(self.collection, [(message_id, outbox)])

@@ -33,18 +33,19 @@ class MongoSchedules:
         except DuplicateKeyError:
             return
         if messages:
-            await self.collection.update_one({"_id": event_id}, {"$set": outbox_fields(messages)})
-            await self._relay.relay(self.collection, event_id)
+            outbox = outbox_fields(messages)
+            await self.collection.update_one({"_id": event_id}, {"$set": outbox})
+            await self._relay.after_write(self.collection, [(event_id, outbox)])
 
     async def update(
         self, event_id: str, expected_version: int, changes: dict[str, Any], messages: Sequence[Outgoing]
     ) -> bool:
+        await self._relay.before_write(self.collection, [event_id])
+        outbox = outbox_fields(messages)
         result = await self.collection.update_one(
-            {"_id": event_id, "version": expected_version},
-            {"$set": {**changes, **outbox_fields(messages)}, "$inc": {"version": 1}},
+            {"_id": event_id, "version": expected_version}, {"$set": {**changes, **outbox}, "$inc": {"version": 1}}
         )
         if result.matched_count == 0:
             return False
-        if messages:
-            await self._relay.relay(self.collection, event_id)
+        await self._relay.after_write(self.collection, [(event_id, outbox)])
         return True

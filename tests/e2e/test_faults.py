@@ -1,0 +1,92 @@
+"""Faults the platform must survive: a service killed mid-stream restarts where it stopped and nothing is lost or
+doubled; a broker killed and restarted loses nothing it acknowledged, and the services carry on."""
+
+from __future__ import annotations
+
+import asyncio
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from aiokafka import AIOKafkaConsumer, TopicPartition
+
+from contracts.operator import PublishEvent
+from contracts.topics import PARTITIONS
+from support.kafka import BOOTSTRAP, envelope_bytes, publish_raw, random_event_id
+from support.samples import event_draft, registration
+
+pytestmark = pytest.mark.stack
+
+STACK = [sys.executable, str(Path(__file__).resolve().parents[2] / "deploy" / "local" / "stack.py")]
+
+
+def stack(*args: str) -> None:
+    subprocess.run([*STACK, *args], check=True, capture_output=True, timeout=180)
+
+
+async def open_event(producer, watch, event_id: str) -> None:
+    events = await watch("events")
+    raw, _ = envelope_bytes(PublishEvent(event=event_draft(event_id)), event_id)
+    await publish_raw(producer, "operator.commands", raw, event_id)
+    await events.wait_for(lambda m: m["event_id"] == event_id)
+
+
+async def test_a_killed_service_restarts_where_it_stopped_and_nothing_is_lost_or_doubled(producer, watch):
+    event_id = random_event_id("fault")
+    await open_event(producer, watch, event_id)
+    outcomes, registered = await watch("registrations.outcomes"), await watch("registrations")
+    submissions = [registration(f"kill-{i:02d}-{event_id}") for i in range(30)]
+    for number, submission in enumerate(submissions):
+        raw, _ = envelope_bytes(submission, event_id)
+        await publish_raw(producer, "registrations.inbound", raw, event_id)
+        if number == 10:
+            await outcomes.wait_for(lambda m: m["data"]["reference"].endswith(event_id), 3)
+            await asyncio.to_thread(stack, "kill", "registration")  # SIGKILL: no goodbye, no offset commit
+    await asyncio.to_thread(stack, "start", "registration")
+
+    references = {s.reference for s in submissions}
+    answers = await outcomes.wait_for(lambda m: m["data"]["reference"] in references, 30)
+    assert {a["data"]["reference"] for a in answers} == references, "every registration was answered"
+    assert {a["data"]["status"] for a in answers} <= {"accepted", "unchanged"}
+    facts = await registered.wait_for(lambda m: m["event_id"] == event_id, 30)
+    by_participant: dict[str, set[str]] = {}
+    for fact in facts:
+        by_participant.setdefault(fact["data"]["participant_id"], set()).add(fact["message_id"])
+    assert len(by_participant) == 30, "each participant registered once"
+    assert all(len(ids) == 1 for ids in by_participant.values()), "a redelivered fact carries the same message id"
+
+
+async def test_a_restarted_broker_loses_nothing_acknowledged_and_the_services_carry_on(producer, watch):
+    event_id = random_event_id("broker")
+    await open_event(producer, watch, event_id)
+    before = [registration(f"before-{i}-{event_id}") for i in range(10)]
+    for submission in before:
+        raw, _ = envelope_bytes(submission, event_id)
+        await publish_raw(producer, "registrations.inbound", raw, event_id)  # acks=all: acknowledged
+
+    await asyncio.to_thread(stack, "kill", "kafka")
+    await asyncio.to_thread(stack, "start", "kafka")
+
+    consumer = AIOKafkaConsumer(bootstrap_servers=BOOTSTRAP, enable_auto_commit=False, group_id=None)
+    await consumer.start()
+    try:
+        partitions = [TopicPartition("registrations.inbound", p) for p in range(PARTITIONS)]
+        consumer.assign(partitions)
+        await consumer.seek_to_beginning(*partitions)
+        wanted = {s.reference for s in before}
+        seen: set[str] = set()
+        deadline = asyncio.get_running_loop().time() + 60
+        while seen != wanted and asyncio.get_running_loop().time() < deadline:
+            for records in (await consumer.getmany(timeout_ms=1000)).values():
+                seen |= {ref for ref in wanted if any(ref.encode() in r.value for r in records)}
+        assert seen == wanted, f"lost after the broker restart: {wanted - seen}"
+    finally:
+        await consumer.stop()
+
+    outcomes = await watch("registrations.outcomes")
+    after = registration(f"after-{event_id}")
+    raw, _ = envelope_bytes(after, event_id)
+    await publish_raw(producer, "registrations.inbound", raw, event_id)
+    answer = await outcomes.wait_for(lambda m: m["data"]["reference"] == after.reference, timeout=120)
+    assert answer[0]["data"]["status"] == "accepted", "the services reconnected to the restarted broker"
