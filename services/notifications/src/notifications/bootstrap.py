@@ -27,7 +27,7 @@ def build(settings: NotificationsSettings | None = None) -> ServiceRuntime:
         runtime.on_startup(store.ensure_indexes)
     transport = SmtpTransport(
         settings.smtp_host, settings.smtp_port, starttls=settings.smtp_starttls, username=settings.smtp_username,
-        password=settings.smtp_password, timeout=settings.smtp_timeout_seconds,
+        password=settings.smtp_password, timeout=settings.smtp_timeout_seconds, connections=settings.send_concurrency,
     )
     policy = DeliveryPolicy(
         sender=Sender(address=settings.sender_address, domain=settings.uid_domain, name=settings.sender_name or None),

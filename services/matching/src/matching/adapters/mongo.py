@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
+import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -111,6 +111,7 @@ class MongoSuggestions:
     def __init__(self, database: AsyncDatabase, relay: OutboxRelay) -> None:
         self.collection = database["suggestion_lists"]
         self._relay = relay
+        self._last_version = 0
 
     async def save_many(
         self, event_id: str, lists: Sequence[tuple[str, list[dict[str, Any]], Callable[[int], Sequence[Outgoing]]]]
@@ -120,11 +121,12 @@ class MongoSuggestions:
             return
         ids = [participant_id for participant_id, _, _ in lists]
         await self._relay.before_write(self.collection, ids)
-        found = await asyncio.gather(*(self.collection.find_one({"_id": i}, {"list_version": 1}) for i in ids))
-        versions = {d["_id"]: d.get("list_version", 0) for d in found if d is not None}
+        # The version only has to grow with every change of a list: the clock in microseconds does, without a read
+        # per list (one event's lists are written by one consumer at a time).
+        version = max(time.time_ns() // 1000, self._last_version + 1)
+        self._last_version = version
         writes, outboxes = [], []
         for participant_id, suggestions, messages_for in lists:
-            version = versions.get(participant_id, 0) + 1
             outbox = outbox_fields(messages_for(version))
             outboxes.append((participant_id, outbox))
             writes.append(UpdateOne(

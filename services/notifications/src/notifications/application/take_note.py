@@ -12,7 +12,7 @@ from typing import Any
 
 from servicekit.parking import WaitFor
 
-from ..domain import dedupe_key
+from ..domain import SuggestionsUpdated, dedupe_key
 from .changes_from_messages import DIGEST_TYPES, MEETING_TYPES, MissingParticipant, build_change, recipient_of, recipients_of
 from .ports import Directory, PendingChanges, PendingRecord, RecipientRecord
 
@@ -58,14 +58,18 @@ async def note_change(
             raise WaitFor(f"participant:{participant_id}", reason=f"participant {participant_id} is not known yet")
         if not record.active:
             continue  # withdrawn or erased people receive nothing more
-        try:
-            change = await build_change(
-                message_type, data, change_id=message_id, occurred_at=occurred_at,
-                recipient_id=participant_id, lookup=directory.recipient,
-            )
-        except MissingParticipant as missing:
-            raise WaitFor(f"participant:{missing.participant_id}", reason=str(missing)) from None
         is_digest = message_type in DIGEST_TYPES
+        if is_digest:
+            # A digest is built when it is due (a newer list may replace it before then): no partner lookups now.
+            change = SuggestionsUpdated(change_id=message_id, occurred_at=occurred_at, suggestions=())
+        else:
+            try:
+                change = await build_change(
+                    message_type, data, change_id=message_id, occurred_at=occurred_at,
+                    recipient_id=participant_id, lookup=directory.recipient,
+                )
+            except MissingParticipant as missing:
+                raise WaitFor(f"participant:{missing.participant_id}", reason=str(missing)) from None
         due_at = now + (digest if is_digest else gather)
         await pending.add(
             PendingRecord(

@@ -4,6 +4,7 @@ then relays the outbox at once."""
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Sequence
 
 from pymongo.asynchronous.database import AsyncDatabase
@@ -16,13 +17,27 @@ from ..domain.admission import ParticipantStatus, StoredRegistration
 
 
 class MongoEvents:
+    """Events, read on every registration: parsed events are kept for a few seconds (an event changes rarely and
+    through this same service), and the places taken are a small counter document of their own."""
+
+    CACHE_SECONDS = 5.0
+
     def __init__(self, database: AsyncDatabase, relay: OutboxRelay) -> None:
         self.collection = database["events"]
+        self.seats = database["event_seats"]
         self._relay = relay
+        self._cache: dict[str, tuple[float, EventDetails]] = {}
 
     async def get(self, event_id: str) -> EventDetails | None:
+        cached = self._cache.get(event_id)
+        if cached and time.monotonic() - cached[0] < self.CACHE_SECONDS:
+            return cached[1]
         document = await self.collection.find_one({"_id": event_id}, {"details": 1})
-        return EventDetails.model_validate(document["details"]) if document else None
+        if document is None:
+            return None
+        event = EventDetails.model_validate(document["details"])
+        self._cache[event_id] = (time.monotonic(), event)
+        return event
 
     async def get_draft(self, event_id: str) -> EventDraft | None:
         document = await self.collection.find_one({"_id": event_id}, {"draft": 1})
@@ -43,17 +58,18 @@ class MongoEvents:
             },
             upsert=True,
         )
+        self._cache.pop(event.event_id, None)
         await self._relay.after_write(self.collection, [(event.event_id, outbox)])
 
-    async def seats_taken(self, event_id: str) -> set[str]:
-        document = await self.collection.find_one({"_id": event_id}, {"seats": 1})
-        return set((document or {}).get("seats", {}))
+    async def seats_taken(self, event_id: str) -> int:
+        document = await self.seats.find_one({"_id": event_id})
+        return (document or {}).get("taken", 0)
 
-    async def take_seat(self, event_id: str, participant_id: str) -> None:
-        await self.collection.update_one({"_id": event_id}, {"$set": {f"seats.{participant_id}": True}})
+    async def take_seat(self, event_id: str) -> None:
+        await self.seats.update_one({"_id": event_id}, {"$inc": {"taken": 1}}, upsert=True)
 
-    async def free_seat(self, event_id: str, participant_id: str) -> None:
-        await self.collection.update_one({"_id": event_id}, {"$unset": {f"seats.{participant_id}": ""}})
+    async def free_seat(self, event_id: str) -> None:
+        await self.seats.update_one({"_id": event_id}, {"$inc": {"taken": -1}}, upsert=True)
 
 
 class MongoParticipants:

@@ -35,9 +35,10 @@ async def submit_registration(
         raise UnknownEvent(reason[0][1])
     participant_id = participant_id_for(event.event_id, submission.source, submission.reference)
     stored = await participants.get(participant_id)
-    # Places are held in the event's document: counting participants would read every participant document.
-    seats = await events.seats_taken(event.event_id) - {participant_id}
-    admission = decide(event, stored, submission.revision, submission.registration, admitted=len(seats), now=now)
+    # A counter, because counting participants would read every participant document. It is raised after the
+    # participant is written: a crash in between can let one more person in than the capacity, never fewer.
+    admitted = await events.seats_taken(event.event_id) if event.capacity is not None else 0
+    admission = decide(event, stored, submission.revision, submission.registration, admitted=admitted, now=now)
     if admission.verdict in (Verdict.REFUSE, Verdict.STALE, Verdict.UNCHANGED):
         status = {
             Verdict.REFUSE: OutcomeStatus.REFUSED,
@@ -56,9 +57,6 @@ async def submit_registration(
         unavailable_slot_ids=admission.unavailable_slot_ids,
     )
     if admission.verdict is Verdict.ADMIT:
-        # Taken before the participant is written: a crash in between leaves a held place that the redelivered
-        # submission (same participant id) finds and keeps, so the count stays exact.
-        await events.take_seat(event.event_id, participant_id)
         fact, status = ParticipantRegistered(**fields), OutcomeStatus.ACCEPTED
     else:
         fact, status = ParticipantUpdated(**fields, changed_fields=tuple(admission.changed_fields)), OutcomeStatus.UPDATED
@@ -71,4 +69,6 @@ async def submit_registration(
             outcome(cause, submission, status, revision=submission.revision, participant_id=participant_id),
         ],
     )
+    if admission.verdict is Verdict.ADMIT:
+        await events.take_seat(event.event_id)
     return status

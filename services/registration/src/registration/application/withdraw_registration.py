@@ -41,7 +41,7 @@ async def withdraw_registration(
             outcome(cause, request, OutcomeStatus.WITHDRAWN, participant_id=participant_id),
         ],
     )
-    await events.free_seat(cause.event_id, participant_id)
+    await events.free_seat(cause.event_id)
     return OutcomeStatus.WITHDRAWN
 
 
@@ -58,6 +58,7 @@ async def erase_registration(
             [outcome(cause, request, OutcomeStatus.REFUSED, reasons=[("reference", "no registration has this reference")])],
         )
         return OutcomeStatus.REFUSED
+    held_a_place = stored.status is ParticipantStatus.ACTIVE
     await participants.save(
         event_id=cause.event_id, participant_id=participant_id, source=request.source, reference=request.reference,
         status=ParticipantStatus.ERASED, revision=stored.revision, registration=None, unavailable_slot_ids=(),
@@ -66,5 +67,6 @@ async def erase_registration(
             outcome(cause, request, OutcomeStatus.ERASED, participant_id=participant_id),
         ],
     )
-    await events.free_seat(cause.event_id, participant_id)
+    if held_a_place:
+        await events.free_seat(cause.event_id)
     return OutcomeStatus.ERASED

@@ -22,6 +22,8 @@ from ortools.sat.python import cp_model
 
 from scheduling.domain.breaks import breaks_per_participant
 from scheduling.domain.cpsat_model import ScheduleModel
+from scheduling.domain.maxsat_model import MaxSatModel
+from scheduling.domain.maxsat_solver import minimise_breaks
 from scheduling.domain.model import EventProblem, Move, Placement, Schedule
 from scheduling.domain.placement import place_meeting
 from scheduling.domain.schedule_assembly import assemble_schedule
@@ -145,6 +147,9 @@ def optimise_schedule(
     # Phase 2: fewest breaks, fairly, with as many meetings placed as phase 1 achieved.
     place_all = placed_target == len(problem.meetings)
     phase2 = _BreaksPhase(problem, fairness, place_all, placed_target, announced, kept_target, solve)
+    phase2.report = (lambda *args: progress(PHASE_BREAKS, *args)) if progress is not None else None
+    phase2.started = started
+    phase2.phases = phases
     best, lower_bound, optimal, fairness_held = phase2.run(best, remaining)
     breaks_target = _total_breaks(problem, best)
 
@@ -192,19 +197,68 @@ class _BreaksPhase:
         model.hint(best)
         return model
 
+    report: Callable[[float, float, float], None] | None = None
+    started: float = 0.0
+    phases: dict[str, str] | None = None
+    maxsat_share = 0.65
+
+    def _maxsat(
+        self, best: dict[str, int], remaining: Callable[[], float]
+    ) -> tuple[dict[str, int] | None, int, int | None]:
+        """MaxSAT on the meetings placed so far: (optimal slots or None, lower bound, fairness used)."""
+        fair = self.fairness
+        placed = set(best)
+        meetings_of: dict[str, int] = {p: 0 for p in self.problem.participants}
+        for meeting_id in placed:
+            for participant_id in dict.fromkeys(self.problem.meetings[meeting_id].participants):
+                meetings_of[participant_id] = meetings_of.get(participant_id, 0) + 1
+        if fair is not None and not any(count < 2 for count in meetings_of.values()):
+            return None, 0, fair  # fairness needs the fewest breaks as a variable: CP-SAT does that
+        upper = _total_breaks(self.problem, best)
+        lower = 0
+        budget = remaining() * self.maxsat_share
+        deadline = time.monotonic() + budget
+
+        def on_bound(bound: int, _elapsed: float) -> None:
+            if self.report is not None:
+                self.report(float(upper), float(bound), time.monotonic() - self.started)
+
+        for attempt in [fair, None] if fair is not None else [None]:
+            model = MaxSatModel(self.problem, placed, attempt)
+            outcome = minimise_breaks(
+                model, max(deadline - time.monotonic(), 0.05), on_bound=on_bound, phases=model.phases(best)
+            )
+            if self.phases is not None:
+                self.phases[PHASE_BREAKS] = (
+                    "MAXSAT_OPTIMAL" if outcome.optimal else "MAXSAT_TIMEOUT" if outcome.timed_out else "MAXSAT_UNSAT"
+                )
+            if outcome.slot_of is not None:
+                if self.report is not None:
+                    cost = float(outcome.cost or 0)
+                    self.report(cost, cost, time.monotonic() - self.started)
+                return outcome.slot_of, outcome.lower_bound, attempt
+            if outcome.timed_out:
+                return None, outcome.lower_bound, attempt
+            # Hard clauses unsatisfiable: no fair schedule with these meetings; try without fairness.
+            lower = 0
+        return None, lower, None
+
     def run(self, best: dict[str, int], remaining: Callable[[], float]) -> tuple[dict[str, int], int, bool, bool]:
         fair = self.fairness
         upper = None
         lower = 0
-        # 1. A schedule without breaks is optimal and fair.
-        probe = self._model(fair, "automaton", best, max_each=0)
-        solver, status = self.solve(PHASE_BREAKS, probe, 0.15)
-        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            return probe.slot_of(solver), 0, True, True
-        if status != cp_model.INFEASIBLE:
-            lower = 0
-        else:
-            lower = 1
+        found, lower, fair_used = self._maxsat(best, remaining)
+        if found is not None:
+            return found, lower, True, fair_used is not None
+        fair = fair_used
+        if lower == 0:
+            # 1. A schedule without breaks is optimal and fair.
+            probe = self._model(fair, "automaton", best, max_each=0)
+            solver, status = self.solve(PHASE_BREAKS, probe, 0.15)
+            if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                return probe.slot_of(solver), 0, True, True
+            if status == cp_model.INFEASIBLE:
+                lower = 1
         # 2. Optimise; if even a fair schedule is impossible, drop fairness.
         for attempt in ([fair, None] if fair is not None else [None]):
             model = self._model(attempt, "literals", best)
