@@ -389,6 +389,9 @@ class Bench:
                     + (" (publishing paused)" if paused else ""))
         if paused:
             self.throttled_seconds += time.monotonic() - paused_since
+        if sent == len(pairs) and time.monotonic() - began < args.duration:
+            say(f"decisions: the events' {len(pairs)} pairs ran out before {args.duration:.0f} s; more participants give more "
+                "pairs (each event allows (n - 1) × n / 2, at most 99 rounds)")
         self.decision_phase_cut = ("all acceptances published" if sent == len(pairs)
                                    else f"duration reached after {sent} of {len(pairs)} acceptances")
         phase.ended = time.time()

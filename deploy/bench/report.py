@@ -117,7 +117,8 @@ class Report:
         b = self.b
         if not self.dec:
             return [], None, "no decision phase"
-        window = [s for s in b.lag.samples if self.dec.began <= s.at <= self.dec.began + getattr(b, "publish_seconds", 0)]
+        # the whole phase: publishing and draining (a short publish leaves too few samples for a trend)
+        window = [s for s in b.lag.samples if self.dec.began <= s.at <= self.dec.ended]
         per_service = []
         for s in window:
             totals = {name: 0 for name in SERVICES}
@@ -224,7 +225,8 @@ class Report:
             f"Registrations were published all at once ({self.reg_count} in a burst), so their latency includes the "
             f"queue behind the burst. Decisions: {self.accepted_count} acceptances published "
             f"({b.decision_phase_cut}); {self.placed} meetings placed, {self.unplaceable} unplaceable; "
-            f"{sum(b.refused.values())} decisions refused; {b.mails_sent} e-mails sent for the run's events "
+            f"{sum(b.refused.values())} decisions refused; {len(b.accept_published) and sum(1 for v in self.accept_latency if not math.isinf(v))} "
+            f"e-mailed within the {getattr(b, 'drain_seconds', 0):.0f} s drain; {b.mails_sent} e-mails sent for the run's events "
             f"({', '.join(f'{k} {v}' for k, v in b.mail_kinds.most_common())}). Unanswered ones count as infinitely late."))
 
         parts.append(h("Consumer lag during the decision phase (messages behind, summed per service)"))
@@ -264,8 +266,9 @@ class Report:
             if not phase.cpu_after:
                 continue
             cpu = {p: phase.cpu_after.get(p, 0) - phase.cpu_before.get(p, 0) for p in phase.cpu_after}
-            rows.append([name, f"{phase.seconds:.0f}", *(f"{cpu.get(p, 0) / phase.seconds * 100:.0f}%" for p in
-                                                         (*SERVICES, "ferretdb", "kafka", "bench"))])
+            # a process restarted during the phase (someone else's work on the shared stack) has no comparable figure
+            rows.append([name, f"{phase.seconds:.0f}", *(f"{cpu[p] / phase.seconds * 100:.0f}%" if cpu.get(p, -1) >= 0
+                                                         else "restarted" for p in (*SERVICES, "ferretdb", "kafka", "bench"))])
         parts.append(table(["phase", "seconds", *SERVICES, "ferretdb", "kafka", "bench"], rows, markdown))
         parts.append(para("CPU share of one core per process over each phase (the machine has 2 cores and is shared)."))
         if b.store_latency:
