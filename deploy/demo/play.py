@@ -24,7 +24,7 @@ from scenarios import SOURCE, Scenario
 
 PORTAL = "participant-portal"
 OPERATOR = "operator-cli"
-STALL = 45.0
+STALL = 60.0
 """Seconds without any progress after which a wait gives up (a busy stack is slow, a broken one stands still)."""
 
 
@@ -34,6 +34,8 @@ class Played:
 
     scenario: Scenario
     pid_of: dict[str, str] = field(default_factory=dict)
+    lists: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    """Participant id → the suggestion list they chose their requests from."""
     requests: list[tuple[str, str]] = field(default_factory=list)
     answers: dict[tuple[str, str], bool] = field(default_factory=dict)
     withdrawn: list[str] = field(default_factory=list)
@@ -149,7 +151,7 @@ async def _play(scenario: Scenario, observer: Observer, publisher: Publisher, pl
                              f"({len(types(topics.MATCHES, 'SuggestionsUpdated'))} list updates){observer.busy('matching')}"),
     )
     await observer.quiet(event_id, [topics.MATCHES], seconds=2.0, timeout=30)
-    lists = with_lists()
+    lists = played.lists = with_lists()
     updates = len(types(topics.MATCHES, "SuggestionsUpdated"))
     average = sum(len(s) for s in lists.values()) / max(1, len(lists))
     say(f"suggestions: {updates} list updates; {len(set(lists) & wanting)} of {len(wanting)} participants have a list "

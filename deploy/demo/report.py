@@ -11,7 +11,7 @@ from typing import Any
 
 from contracts import topics
 
-from ledger import latest_lists, match_states, meeting_states
+from ledger import match_states, meeting_states
 from observe import ROOT, Observer
 from play import Played
 from tables import facts, heading, table
@@ -38,7 +38,7 @@ def report(played: Played, observer: Observer) -> str:
         return f"{attendee.person}, {attendee.organisation}"
 
     meetings = meeting_states(typed(topics.SCHEDULE))
-    lists = latest_lists(data(topics.MATCHES, "SuggestionsUpdated"))
+    lists = played.lists  # as the participants saw them when they chose whom to ask
     example = _example_participant(played, meetings)
     out = [heading(f"{scenario.title}  [{event_id}]"), f"  {scenario.story}", ""]
 
@@ -84,13 +84,13 @@ def report(played: Played, observer: Observer) -> str:
             ("participants with a list", f"{len(lengths)} of {sum(not a.is_facilitator for a in scenario.attendees)} "
                                          "(facilitators get none)"),
             ("average list length", f"{sum(lengths) / max(1, len(lengths)):.1f} partners (shortest {min(lengths, default=0)}, "
-                                    f"longest {max(lengths, default=0)})"),
+                                    f"longest {max(lengths, default=0)}) when participants chose whom to ask"),
         ]),
     ]
     top = lists.get(example, [])[:3]
     if top:
         out += [
-            f"  Top 3 for {who(example)} ({scenario.attendee(ref_of[example]).country}):",
+            f"  Top 3 suggested to {who(example)} ({scenario.attendee(ref_of[example]).country}):",
             table(
                 ["#", "Suggested partner", "Country", "Score", "Why"],
                 [[i + 1, who(s["partner_id"]), scenario.attendee(ref_of[s["partner_id"]]).country, f"{s['score']:.2f}",
@@ -115,7 +115,7 @@ def report(played: Played, observer: Observer) -> str:
             ("declined", answered_declined),
             ("refused by the platform", len(data(topics.MATCHES, "DecisionRefused"))),
             ("participants withdrawn", f"{len(played.withdrawn)} ({', '.join(scenario.attendee(r).organisation for r in played.withdrawn)})"),
-            ("matches cancelled by withdrawals", len(cancelled)),
+            ("matches cancelled (MatchCancelled)", len(cancelled)),
             ("accepted matches at the end", sum(1 for s in states.values() if s == "accepted")),
         ]),
         "",
@@ -156,13 +156,16 @@ def report(played: Played, observer: Observer) -> str:
     out += [
         "E-mails (notifications service, topic notifications)",
         facts([
-            ("NotificationSent", f"{len(sent)} e-mails to {len({d['participant_id'] for d in sent})} people"),
+            ("NotificationSent", f"{len(sent)} e-mails to {len({d['participant_id'] for d in sent})} people" + (
+                f" so far (notifications still has {observer.backlog['notifications']} messages of all events queued)"
+                if observer.backlog.get("notifications", 0) > 20 else "")),
             ("NotificationFailed", len(failed)),
             ("what they were about", ", ".join(f"{k} {n}" for k, n in kinds.most_common())),
         ]),
     ]
-    agenda_mail = next((d for d in sent if d["participant_id"] == example and "agenda_issued" in d["kinds"]), None)
-    found = _find_mail(agenda_mail["email_message_id"]) if agenda_mail else None
+    theirs = [d for d in sent if d["participant_id"] == example]
+    chosen = next((d for d in theirs if "agenda_issued" in d["kinds"]), theirs[-1] if theirs else None)
+    found = _find_mail(chosen["email_message_id"]) if chosen else None
     out.append(f"  Read them in {MAILDIR.relative_to(ROOT)}/new (one file per e-mail, with .ics invitations attached)")
     if found:
         path, subject, to = found
