@@ -25,7 +25,8 @@ from scheduling.domain.maxsat_model import MaxSatModel
 BoundCallback = Callable[[int, float], None]
 """Called as on_bound(lower_bound, elapsed_seconds) whenever the proven lower bound rises."""
 
-ORACLE = "cd19"
+ORACLES = ("cd19", "cd15")
+"""One worker per oracle, first answer wins: both CaDiCaL versions solve the hard instances, each faster on some."""
 
 
 @dataclass(frozen=True)
@@ -47,50 +48,40 @@ def minimise_breaks(
     *,
     on_bound: BoundCallback | None = None,
     phases: list[int] | None = None,
-    oracle: str = ORACLE,
+    oracles: tuple[str, ...] = ORACLES,
 ) -> MaxSatOutcome:
     """Fewest break literals true in ``model`` within ``time_limit`` seconds."""
     started = time.monotonic()
     deadline = started + time_limit
-    worker = subprocess.Popen(
-        # Run by path, not with -m: importing the package would load OR-Tools, seconds of start-up for nothing.
-        [sys.executable, str(Path(__file__).with_name("maxsat_worker.py"))],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-    )
-    lines: queue.Queue[str | None] = queue.Queue()
-
-    def feed() -> None:
-        try:
-            assert worker.stdin is not None
-            pickle.dump((model.hard, model.soft, oracle, phases or []), worker.stdin, protocol=pickle.HIGHEST_PROTOCOL)
-            worker.stdin.close()
-        except (BrokenPipeError, OSError):
-            pass
-
-    def read() -> None:
-        assert worker.stdout is not None
-        for raw in worker.stdout:
-            lines.put(raw.decode())
-        lines.put(None)
-
-    threading.Thread(target=feed, daemon=True).start()
-    reader = threading.Thread(target=read, daemon=True)
-    reader.start()
+    job = pickle.dumps((model.hard, model.soft), protocol=pickle.HIGHEST_PROTOCOL)
+    lines: queue.Queue[tuple[int, str | None]] = queue.Queue()
+    workers = []
+    for number, oracle in enumerate(oracles):
+        worker = subprocess.Popen(
+            # Run by path, not with -m: importing the package would load OR-Tools, seconds of start-up for nothing.
+            [sys.executable, str(Path(__file__).with_name("maxsat_worker.py")), oracle],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+        )
+        workers.append(worker)
+        threading.Thread(target=_feed, args=(worker, job, phases or []), daemon=True).start()
+        threading.Thread(target=_read, args=(worker, number, lines), daemon=True).start()
     lower = 0
+    running = len(workers)
     answer: tuple[list[int] | None, int] | None = None
     try:
-        while answer is None:
+        while answer is None and running:
             left = deadline - time.monotonic()
             if left <= 0:
                 break
             try:
-                line = lines.get(timeout=left)
+                _number, line = lines.get(timeout=left)
             except queue.Empty:
                 break
             if line is None:
-                break  # the worker ended without an answer
+                running -= 1  # a worker ended without an answer
+                continue
             kind, _, rest = line.strip().partition(" ")
             if kind == "bound":
                 value = int(rest)
@@ -102,11 +93,13 @@ def minimise_breaks(
                 found, cost = rest.rsplit(" ", 1)
                 answer = (json.loads(found), int(cost))
     finally:
-        if worker.poll() is None:
-            worker.kill()
-        worker.wait(timeout=10)
-        if worker.stdout is not None:
-            worker.stdout.close()
+        for worker in workers:
+            if worker.poll() is None:
+                worker.kill()
+        for worker in workers:
+            worker.wait(timeout=10)
+            if worker.stdout is not None:
+                worker.stdout.close()
     seconds = time.monotonic() - started
     if answer is None:
         return MaxSatOutcome(None, None, lower, False, False, True, seconds)
@@ -114,3 +107,23 @@ def minimise_breaks(
     if found_model is None:
         return MaxSatOutcome(None, None, lower, False, True, False, seconds)
     return MaxSatOutcome(model.slot_of(found_model), cost, cost, True, False, False, seconds)
+
+
+def _feed(worker: subprocess.Popen, job: bytes, phases: list[int]) -> None:
+    try:
+        assert worker.stdin is not None
+        worker.stdin.write(job)
+        worker.stdin.write(pickle.dumps(phases))
+        worker.stdin.close()
+    except (BrokenPipeError, OSError):
+        pass
+
+
+def _read(worker: subprocess.Popen, number: int, lines: queue.Queue) -> None:
+    assert worker.stdout is not None
+    try:
+        for raw in worker.stdout:
+            lines.put((number, raw.decode()))
+    except (OSError, ValueError):
+        pass
+    lines.put((number, None))

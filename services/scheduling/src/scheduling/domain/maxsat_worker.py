@@ -1,6 +1,6 @@
-"""The MaxSAT child process: ``python -m scheduling.domain.maxsat_worker`` reads a pickled job on stdin.
+"""The MaxSAT child process: ``python maxsat_worker.py ORACLE`` reads a pickled job on stdin.
 
-The job is ``(hard clauses, soft literals, oracle name, phase literals)``; every soft literal weighs 1. Output on
+The job is ``(hard clauses, soft literals)`` then a list of phase literals; every soft literal weighs 1. Output on
 stdout, one line each: ``bound <cost>`` whenever RC2 relaxes a core (the lower bound rose), then
 ``done <json model or null> <cost>``. The parent (``maxsat_solver``) kills the process at its time limit.
 """
@@ -45,7 +45,9 @@ def run(hard: list[list[int]], soft: list[int], oracle: str, phases: list[int], 
 
 
 def main() -> int:
-    hard, soft, oracle, phases = pickle.load(sys.stdin.buffer)
+    oracle = sys.argv[1]
+    hard, soft = pickle.load(sys.stdin.buffer)
+    phases = pickle.load(sys.stdin.buffer)
 
     def emit(line: str) -> None:
         sys.stdout.write(line + "\n")
