@@ -47,7 +47,9 @@ class ServiceRuntime:
         configure_logging(name, settings.log_level)
         self.name = name
         self.settings = settings
-        self.mongo: AsyncMongoClient = AsyncMongoClient(settings.mongo_url, tz_aware=True, serverSelectionTimeoutMS=5000)
+        self.mongo: AsyncMongoClient = AsyncMongoClient(
+            settings.mongo_url, tz_aware=True, serverSelectionTimeoutMS=5000, maxPoolSize=settings.mongo_max_connections
+        )
         self.database = self.mongo[settings.mongo_database or name]
         self.broker = KafkaBroker(
             settings.kafka_bootstrap, acks="all", enable_idempotence=True, client_id=name, logger=None, linger_ms=1,
