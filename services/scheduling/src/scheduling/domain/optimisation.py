@@ -1,7 +1,7 @@
 """Operator-triggered optimisation: place every meeting it can, then few and fair breaks, then few changes.
 
-Three lexicographic phases, each a CP-SAT solve on the same model (cpsat_model) with the previous phase's result
-fixed as a constraint and its schedule as a hint:
+Three lexicographic phases, each with the previous phase's result fixed as a constraint (phases 1 and 3 are CP-SAT
+solves on cpsat_model; phase 2 is core-guided MaxSAT on maxsat_model, with CP-SAT as its fallback):
 
 1. place as many meetings as possible (ties: keep already-announced meetings placed);
 2. minimise total breaks, with the fairness rule max - min breaks <= ``fairness`` over all participants;
@@ -171,6 +171,8 @@ def optimise_schedule(
 class _BreaksPhase:
     """Fewest total breaks under the fairness rule, by a small portfolio that fits the real instances.
 
+    0. MaxSAT (RC2, ``maxsat_share`` of the time left) on the meetings placed so far; its answer is optimal. If it
+       runs out of time, its lower bound is kept and CP-SAT continues:
     1. Ask for a schedule without any break (automaton encoding, every participant limited to 0 breaks): half of
        the real instances have one, and this question is answered in seconds where optimising is not.
     2. Minimise total breaks on the "literals" encoding from the best schedule so far (hinted).
