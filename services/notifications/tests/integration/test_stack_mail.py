@@ -106,7 +106,8 @@ async def test_each_participant_reads_their_own_language_in_plain_text_and_html(
 
     (mail,) = await wait_for_mail(reader.email, predicate=about_meeting(meeting))
     assert mail["Content-Language"] == content_language
-    assert subject(mail).startswith(f"{subject_start} Jonas Weber"), subject(mail)
+    # The registration confirmation may share the e-mail (a burst), so the meeting is looked for in subject and text.
+    assert f"{subject_start} Jonas Weber" in subject(mail) + plain(mail), subject(mail)
     assert mail.get_body(("plain",)) is not None and mail.get_body(("html",)) is not None
     alternative = next(p for p in mail.walk() if p.get_content_type() == "multipart/alternative")
     assert [p.get_content_type() for p in alternative.iter_parts()] == ["text/plain", "text/html"]

@@ -114,22 +114,26 @@ async def test_a_withdrawal_cancels_exactly_that_participants_meetings(producer,
     assert not [m for m in scenario.schedule.received if m["type"] == "MeetingRescheduled" and m["event_id"] == scenario.event_id]
 
 
-async def test_a_shorter_session_moves_exactly_the_meetings_in_removed_slots(producer, watch):
+async def test_a_slot_removed_from_the_grid_moves_exactly_the_meeting_in_it(producer, watch):
     scenario = Scenario(producer, watch, random_event_id("sched"))
-    await scenario.start(sessions=ONE_HOUR, tables=2)
-    await scenario.register("ana", "ben", "cem", "dan", "eva", "fay", "gus", "hal")
-    for a, b in (("ana", "ben"), ("cem", "dan"), ("eva", "fay"), ("gus", "hal")):
-        await scenario.accept(a, b)
-    placed = await scenario.announced("MeetingScheduled", 4)
-    last_slot = max(m["place"]["slot_id"] for m in placed)
-    in_last_slot = {m["meeting_id"] for m in placed if m["place"]["slot_id"] == last_slot}
+    afternoon = {**ONE_HOUR[0], "end": "15:20"}  # four 20-minute slots
+    await scenario.start(sessions=[afternoon], tables=2)
+    await scenario.register("ana", "ben", "cem", "dan")
+    for partner in ("ben", "cem", "dan"):  # ana's three meetings need three different slots
+        await scenario.accept("ana", partner)
+    placed = await scenario.announced("MeetingScheduled", 3)
+    latest = max(placed, key=lambda m: m["place"]["slot_id"])
+    hour, minute = map(int, latest["place"]["slot_id"][-5:].split(":"))
+    pause = {"start": f"{hour:02d}:{minute:02d}", "end": f"{hour + (minute + 20) // 60:02d}:{(minute + 20) % 60:02d}"}
 
-    shorter = [{**ONE_HOUR[0], "end": "14:40"}]  # the 14:40 slot disappears
-    await scenario.update_event(sessions=shorter, tables=2)
-    moved = [m for m in await scenario.announced("MeetingRescheduled", len(in_last_slot))]
-    assert {m["meeting_id"] for m in moved} == in_last_slot
-    assert all(m["previous"]["slot_id"] == last_slot and m["place"]["slot_id"] != last_slot for m in moved)
-    assert all(m["version"] == 2 for m in moved)
+    await scenario.update_event(sessions=[{**afternoon, "breaks": [pause]}], tables=2)  # that slot becomes a break
+    moved = (await scenario.announced("MeetingRescheduled"))[0]
+    assert moved["meeting_id"] == latest["meeting_id"]
+    assert moved["previous"]["slot_id"] == latest["place"]["slot_id"] != moved["place"]["slot_id"]
+    assert moved["version"] == 2
+    others = [m for m in scenario.schedule.received if m["event_id"] == scenario.event_id
+              and m["type"] in ("MeetingRescheduled", "MeetingCancelled") and m["data"]["meeting_id"] != latest["meeting_id"]]
+    assert not others, "meetings in the remaining slots stay where they were announced"
 
 
 async def test_the_operator_optimises_and_gets_figures_and_no_broken_rule(producer, watch, mongo):
