@@ -21,7 +21,9 @@ test: .venv/.synced tools
 	@$(UV) run --frozen pytest -q -m "not stack"
 	@$(MAKE) --no-print-directory stack-up
 	@echo "[make] integration and end-to-end tests against the local stack"
-	@$(UV) run --frozen pytest -q -m stack
+	@$(UV) run --frozen pytest -q -m "stack and not faults"
+	@echo "[make] fault tests: a killed service, a restarted broker (last: they restart parts of the stack)"
+	@$(UV) run --frozen pytest -q -m faults
 
 # kcat is what docs/integrating.md shows integrators; a test runs the documented command with it.
 tools:

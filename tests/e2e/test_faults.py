@@ -16,7 +16,8 @@ from contracts.topics import PARTITIONS
 from support.kafka import BOOTSTRAP, envelope_bytes, publish_raw, random_event_id
 from support.samples import event_draft, registration
 
-pytestmark = pytest.mark.stack
+# Run last (a separate pytest run in `make test`): these tests kill and restart parts of the shared stack.
+pytestmark = [pytest.mark.stack, pytest.mark.faults]
 
 SERVICES = ("registration", "matching", "scheduling", "notifications")
 STACK = [sys.executable, str(Path(__file__).resolve().parents[2] / "deploy" / "local" / "stack.py")]
