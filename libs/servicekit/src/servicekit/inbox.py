@@ -80,7 +80,10 @@ class Inbox:
         released = await self._process(record)
         while released:
             key = released.pop(0)
-            async for message_id, parked in self._parking.waiting_for(key):
+            # Read the list first: handling inside the cursor's loop would hold one store connection while asking
+            # for others, which deadlocks a small connection pool.
+            waiting = [item async for item in self._parking.waiting_for(key)]
+            for message_id, parked in waiting:
                 outcome = await self._process(parked, from_parking=message_id)
                 released.extend(k for k in outcome if k not in released)
 
@@ -178,7 +181,7 @@ class Inbox:
         """Dead-letter parked messages that waited too long, with what they waited for."""
         cutoff = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=max_age_seconds)
         expired = 0
-        async for message_id, record, reason in self._parking.expired(cutoff):
+        for message_id, record, reason in [item async for item in self._parking.expired(cutoff)]:
             await self._dead_letters.send(record, f"waited more than {max_age_seconds:.0f} s and gave up: {reason}")
             await self._parking.remove(message_id)
             expired += 1
