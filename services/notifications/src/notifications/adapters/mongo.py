@@ -83,8 +83,6 @@ class MongoDirectory:
             found.append(document)
         return found
 
-    async def forget_meetings_of(self, participant_id: str) -> None:
-        await self.meetings.delete_many({"participants": participant_id})
 
 
 def _recipient(document: dict[str, Any]) -> RecipientRecord:

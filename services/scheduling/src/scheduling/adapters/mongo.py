@@ -23,10 +23,6 @@ class MongoSchedules:
         document.pop("_id")
         return document
 
-    async def version(self, event_id: str) -> int | None:
-        document = await self.collection.find_one({"_id": event_id}, {"version": 1})
-        return document["version"] if document else None
-
     async def create(self, event_id: str, state: dict[str, Any], messages: Sequence[Outgoing]) -> None:
         try:
             await self.collection.insert_one({"_id": event_id, **state, "outbox": {}})
