@@ -4,7 +4,6 @@ the fairness bound, then move as few announced meetings as possible. The solver 
 from __future__ import annotations
 
 import asyncio
-from dataclasses import replace
 
 import structlog
 
@@ -16,8 +15,7 @@ from servicekit.outbox import Outgoing, caused_by
 
 from ..domain.breaks import breaks_per_participant
 from ..domain.model import Placed
-from ..domain.optimisation import optimise_schedule
-from ..domain.timetable import Timetable
+from ..domain.optimisation import adopt_optimised, optimise_schedule
 from .announcements import announce
 from .book import PRODUCER, Book
 
@@ -37,9 +35,7 @@ async def optimise(book: Book, command: OptimiseSchedule, cause: Envelope) -> li
         optimise_schedule, problem, timetable.schedule.copy(), time_limit=command.time_limit_seconds,
         fairness=command.fairness, workers=2, progress=report,
     )
-    for move in result.moves:  # the optimiser reports each move with the meeting's next version
-        problem.meetings[move.meeting_id] = replace(problem.meetings[move.meeting_id], version=move.version)
-    book.timetable = Timetable(problem, result.schedule, list(result.unplaced))
+    adopt_optimised(timetable, result)  # raises the moved meetings' versions, keeps the waiting order
     newly_placed = [Placed(m, result.schedule.placements[m]) for m in waiting_before if m in result.schedule.placements]
     book.touch(*(m.meeting_id for m in result.moves), *(p.meeting_id for p in newly_placed))
     book.sync_meetings()
