@@ -1,6 +1,6 @@
 """The consumer pipeline every service runs for every record:
 
-parse (bad bytes → dead letter) → skip types this service does not handle → skip duplicates → handle →
+parse (bad bytes → dead letter) → skip types this service does not handle → skip duplicates → handle (one message of an event at a time) →
 park when it waits for something → dead-letter when it keeps failing → mark as processed → run the parked
 messages its handling released. The subscriber commits the offset only after this returns, so nothing is lost.
 
@@ -29,6 +29,7 @@ from contracts.envelope import Envelope
 from contracts.registry import TOPIC_TYPES, ContractViolation, open_envelope, read_payload
 
 from .dead_letters import DeadLetters
+from .keyed_locks import KeyedLocks
 from .parking import ParkingLot, WaitFor
 from .records import Record
 
@@ -60,6 +61,7 @@ class Inbox:
         self._attempts = attempts
         self._handlers: dict[str, dict[type[Message], Handler]] = {}
         self._unmarked: list[dict[str, Any]] = []
+        self._events = KeyedLocks()
 
     def register(self, topic: str, handlers: dict[type[Message], Handler]) -> None:
         self._handlers.setdefault(topic, {}).update(handlers)
@@ -106,24 +108,33 @@ class Inbox:
             message_type=envelope.type,
         )
         try:
-            recent = any(mark["_id"] == message_id for mark in self._unmarked)
-            if recent or await self._retrying(lambda: self._processed.find_one({"_id": message_id}, {"_id": 1})):
-                MESSAGES.labels(topic, envelope.type, "duplicate").inc()
-                if from_parking:
-                    await self._parking.remove(from_parking)
-                return []
-            released, outcome = await self._handle(record, envelope, payload, handler)
-            if outcome == "parked":
-                return []
-            if outcome == "handled":  # a dead-lettered message stays unmarked, so a replay of it is handled
-                self._unmarked.append({"_id": message_id, "at": dt.datetime.now(dt.UTC)})
-            if from_parking:
-                await self._parking.remove(from_parking)
-            MESSAGES.labels(topic, envelope.type, outcome).inc()
-            log.info("message.handled", outcome=outcome, topic=topic, released=list(released) or None)
-            return list(released)
+            # One event's messages are handled one at a time, whichever topic they come on: handlers read and
+            # change an event's state (an index in memory, a schedule) without racing each other.
+            async with self._events.hold(envelope.event_id):
+                return await self._process_once(record, envelope, payload, handler, message_id, from_parking)
         finally:
             structlog.contextvars.unbind_contextvars("message_id", "event_id", "correlation_id", "message_type")
+
+    async def _process_once(
+        self, record: Record, envelope: Envelope, payload: Any, handler: Handler, message_id: str, from_parking: str | None
+    ) -> list[str]:
+        topic = record.topic
+        recent = any(mark["_id"] == message_id for mark in self._unmarked)
+        if recent or await self._retrying(lambda: self._processed.find_one({"_id": message_id}, {"_id": 1})):
+            MESSAGES.labels(topic, envelope.type, "duplicate").inc()
+            if from_parking:
+                await self._parking.remove(from_parking)
+            return []
+        released, outcome = await self._handle(record, envelope, payload, handler)
+        if outcome == "parked":
+            return []
+        if outcome == "handled":  # a dead-lettered message stays unmarked, so a replay of it is handled
+            self._unmarked.append({"_id": message_id, "at": dt.datetime.now(dt.UTC)})
+        if from_parking:
+            await self._parking.remove(from_parking)
+        MESSAGES.labels(topic, envelope.type, outcome).inc()
+        log.info("message.handled", outcome=outcome, topic=topic, released=list(released) or None)
+        return list(released)
 
     async def _handle(self, record: Record, envelope: Envelope, payload: Any, handler: Handler) -> tuple[Iterable[str], str]:
         failures = 0

@@ -25,6 +25,9 @@ from pymongo.asynchronous.collection import AsyncCollection
 from contracts.base import Message
 from contracts.envelope import Envelope, new_envelope
 
+from .keyed_locks import KeyedLocks
+from .store import update_in_batches
+
 log = structlog.get_logger()
 
 Publish = Callable[[str, bytes, bytes], Awaitable[None]]
@@ -70,7 +73,7 @@ class OutboxRelay:
     def __init__(self, publish: PublishMany, collections: Iterable[AsyncCollection]) -> None:
         self._publish = publish
         self._collections = {c.name: c for c in collections}
-        self._locks: dict[tuple[str, Any], asyncio.Lock] = {}
+        self._locks = KeyedLocks()
         self._retry: set[tuple[str, Any]] = set()
         self.relayed = 0
 
@@ -113,11 +116,7 @@ class OutboxRelay:
     async def _relay_many(self, collection: AsyncCollection, document_ids: list[Any]) -> int:
         """Publish the pending messages of several documents in one go: one read, one batch to the broker, one
         clean-up write. Order is kept within each document, which is what consumers rely on."""
-        keys = [(collection.name, document_id) for document_id in document_ids]
-        locks = [self._locks.setdefault(key, asyncio.Lock()) for key in sorted(set(keys), key=repr)]
-        for lock in locks:
-            await lock.acquire()
-        try:
+        async with self._locks.hold(*((collection.name, document_id) for document_id in document_ids)):
             # One lookup per id: FerretDB's SQLite backend pushes down only a single-_id equality, an $in scans.
             found = await asyncio.gather(*(collection.find_one({"_id": i}, {"outbox": 1}) for i in dict.fromkeys(document_ids)))
             documents = [d for d in found if d is not None]
@@ -131,17 +130,10 @@ class OutboxRelay:
                 UpdateOne({"_id": document_id}, {"$unset": {f"outbox.{message_id}": "" for message_id, _ in entries}})
                 for document_id, entries in pending
             ]
-            await collection.bulk_write(cleanup, ordered=False)
+            await update_in_batches(collection, cleanup)
             count = sum(len(entries) for _, entries in pending)
             self.relayed += count
             return count
-        finally:
-            for lock in locks:
-                lock.release()
-            for key in set(keys):
-                lock = self._locks.get(key)
-                if lock is not None and not lock.locked():
-                    self._locks.pop(key, None)
 
     async def sweep(self) -> int:
         """Relay every document that still has pending messages (after a crash, or a failed publish)."""

@@ -121,7 +121,7 @@ class ServiceRuntime:
     async def _ready(self, request: Request) -> Response:
         checks = {"started": self._started}
         try:
-            await self.mongo.admin.command("ping")
+            await asyncio.wait_for(self.mongo.admin.command("ping"), timeout=2)
             checks["store"] = True
         except Exception:
             checks["store"] = False

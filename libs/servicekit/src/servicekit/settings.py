@@ -13,7 +13,8 @@ class ServiceSettings(BaseSettings):
     mongo_url: str = Field(default="mongodb://127.0.0.1:27017", description="MongoDB (or FerretDB) connection URL.")
     mongo_database: str = Field(default="", description="The service's own database; defaults to the service name.")
     mongo_max_connections: int = Field(
-        default=8, ge=1, description="Most connections to the store; FerretDB's SQLite backend stalls under many."
+        default=8, ge=1,
+        description="Most connections to the store; with FerretDB keep it at 8 or below (servicekit/store.py says why).",
     )
     http_host: str = Field(default="127.0.0.1", description="Address for health, readiness and metrics.")
     http_port: int = Field(default=8000, description="Port for health, readiness and metrics.")
