@@ -1,6 +1,6 @@
 """The consumer pipeline every service runs for every record:
 
-parse (bad bytes → dead letter) → skip types this service does not handle → skip duplicates → handle (one message of an event at a time) →
+parse (bad bytes → dead letter) → skip types this service does not handle → skip duplicates → handle (optionally one message of an event at a time) →
 park when it waits for something → dead-letter when it keeps failing → mark as processed → run the parked
 messages its handling released. The subscriber commits the offset only after this returns, so nothing is lost.
 
@@ -53,7 +53,8 @@ class Unprocessable(Exception):
 
 class Inbox:
     def __init__(
-        self, database: AsyncDatabase, dead_letters: DeadLetters, parking: ParkingLot, *, attempts: int = 3
+        self, database: AsyncDatabase, dead_letters: DeadLetters, parking: ParkingLot, *, attempts: int = 3,
+        one_event_at_a_time: bool = False,
     ) -> None:
         self._processed = database["processed_messages"]
         self._dead_letters = dead_letters
@@ -61,7 +62,9 @@ class Inbox:
         self._attempts = attempts
         self._handlers: dict[str, dict[type[Message], Handler]] = {}
         self._unmarked: list[dict[str, Any]] = []
-        self._events = KeyedLocks()
+        # Handlers that keep an event's state in memory ask for one message of an event at a time, whichever topic
+        # it comes on; the others handle topics in parallel (faster, and their stores change documents atomically).
+        self._events = KeyedLocks() if one_event_at_a_time else None
 
     def register(self, topic: str, handlers: dict[type[Message], Handler]) -> None:
         self._handlers.setdefault(topic, {}).update(handlers)
@@ -108,8 +111,8 @@ class Inbox:
             message_type=envelope.type,
         )
         try:
-            # One event's messages are handled one at a time, whichever topic they come on: handlers read and
-            # change an event's state (an index in memory, a schedule) without racing each other.
+            if self._events is None:
+                return await self._process_once(record, envelope, payload, handler, message_id, from_parking)
             async with self._events.hold(envelope.event_id):
                 return await self._process_once(record, envelope, payload, handler, message_id, from_parking)
         finally:

@@ -23,7 +23,9 @@ class NotificationsSettings(ServiceSettings):
     uid_domain: str = Field(
         default="b2bmatch.example", description="Domain of Message-IDs and calendar UIDs. Never change it once in use."
     )
-    gather_seconds: float = Field(default=0.3, ge=0, description="Changes for one recipient within this window share one e-mail.")
+    gather_seconds: float = Field(
+        default=2.0, ge=0, description="Changes for one recipient within this window share one e-mail."
+    )
     digest_seconds: float = Field(default=600.0, ge=0, description="New suggestions are gathered into a digest this long.")
     max_changes_per_email: int = Field(default=20, ge=1)
     max_attempts: int = Field(default=5, ge=1, description="SMTP attempts before a delivery is recorded as failed.")

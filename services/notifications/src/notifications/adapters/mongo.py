@@ -11,6 +11,7 @@ from typing import Any
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
+from servicekit.keyed_locks import KeyedLocks
 from servicekit.outbox import OutboxRelay, Outgoing, outbox_fields
 
 from ..application.ports import PendingRecord, RecipientRecord
@@ -100,11 +101,19 @@ class MongoPendingChanges:
 
     def __init__(self, database: AsyncDatabase) -> None:
         self.collection = database["pending_changes"]
+        # Changes for one recipient come from several consumers and the delivery loop at once. FerretDB applies an
+        # update as read, change, write in separate transactions, so two concurrent updates of one document can lose
+        # one (a meeting missing from an e-mail): this process changes one recipient's document at a time.
+        self._recipients = KeyedLocks()
 
     async def ensure_indexes(self) -> None:
         return None
 
     async def add(self, record: PendingRecord, replace: bool = False) -> None:
+        async with self._recipients.hold(record.participant_id):
+            await self._add(record, replace)
+
+    async def _add(self, record: PendingRecord, replace: bool) -> None:
         field = _field(record.key)
         update: dict[str, Any] = {"$set": {"event_id": record.event_id, f"changes.{field}": asdict(record)}}
         document = await self.collection.find_one({"_id": record.participant_id})
@@ -123,11 +132,12 @@ class MongoPendingChanges:
         return sorted(records, key=lambda r: r.arrived_at)
 
     async def remove(self, participant_id: str, keys: Sequence[str]) -> None:
-        if keys:
-            await self.collection.update_one(
-                {"_id": participant_id},
-                {"$unset": {f"changes.{_field(k)}": "" for k in keys}, "$set": {f"told.{_field(k)}": True for k in keys}},
-            )
+        if not keys:
+            return
+        async with self._recipients.hold(participant_id):
+            await self.collection.update_one({"_id": participant_id}, {
+                "$unset": {f"changes.{_field(k)}": "" for k in keys}, "$set": {f"told.{_field(k)}": True for k in keys},
+            })
 
     async def waiting(self) -> list[tuple[str, dt.datetime]]:
         found = []
@@ -138,7 +148,8 @@ class MongoPendingChanges:
         return found
 
     async def forget(self, participant_id: str) -> None:
-        await self.collection.delete_one({"_id": participant_id})
+        async with self._recipients.hold(participant_id):
+            await self.collection.delete_one({"_id": participant_id})
 
 
 def _field(key: str) -> str:
