@@ -10,7 +10,7 @@ from scheduling.cli.dzn_instance import read_instance
 from scheduling.domain import EventProblem, Meeting, Participant, Placement, Schedule, SlotGrid, find_violations
 from scheduling.domain.breaks import breaks_per_participant
 from scheduling.domain.maxsat_model import MaxSatModel
-from scheduling.domain.maxsat_solver import minimise_breaks
+from scheduling.domain.maxsat_solver import BY_BREAK, BY_PARTICIPANT, minimise_breaks
 from scheduling.domain.model import AFTERNOON, MORNING
 from scheduling.domain.schedule_assembly import assemble_schedule
 
@@ -117,6 +117,34 @@ def test_fairness_bound_makes_an_unfair_only_event_infeasible():
     problem = EventProblem(grid, 2, people, meetings)
     assert minimise_breaks(MaxSatModel(problem, meetings, 1), 20).infeasible
     assert minimise_breaks(MaxSatModel(problem, meetings, 2), 20).cost == 2
+
+
+@pytest.mark.parametrize("formulation", [BY_BREAK, BY_PARTICIPANT])
+def test_each_formulation_alone_finds_the_same_optimum_and_respects_fairness(formulation):
+    # Ann has four meetings: two partners only free in slots 0-1, two only in slots 4-5, so Ann has one break
+    # at best; Eve and Fay meet in between. Per-break and per-participant soft literals must agree.
+    grid = SlotGrid.of_days(1, [(MORNING, 6)])
+    early, late = frozenset({2, 3, 4, 5}), frozenset({0, 1, 2, 3})
+    people = {
+        "Ann": Participant("Ann"),
+        "B0": Participant("B0", unavailable=early),
+        "B1": Participant("B1", unavailable=early),
+        "C0": Participant("C0", unavailable=late),
+        "C1": Participant("C1", unavailable=late),
+        "Eve": Participant("Eve"),
+        "Fay": Participant("Fay"),
+    }
+    meetings = {f"a{p}": Meeting(f"a{p}", "Ann", p) for p in ("B0", "B1", "C0", "C1")}
+    meetings |= {"ef": Meeting("ef", "Eve", "Fay"), "eb": Meeting("eb", "Eve", "B0")}
+    problem = EventProblem(grid, 2, people, meetings)
+    workers = (("cd19", formulation),)
+    outcome = minimise_breaks(MaxSatModel(problem, meetings, 2), 20, workers=workers)
+    assert outcome.optimal and outcome.cost == 1
+    schedule = Schedule({m: Placement(s, 1) for m, s in outcome.slot_of.items()})
+    breaks = breaks_per_participant(problem, schedule)
+    assert sum(breaks.values()) == 1 and max(breaks.values()) <= 2
+    assert find_violations(problem, assemble_schedule(problem, outcome.slot_of, Schedule())) == []
+    assert minimise_breaks(MaxSatModel(problem, meetings, 0), 20, workers=workers).infeasible
 
 
 @pytest.mark.skipif(not INSTANCES.exists(), reason="benchmark instances not available")

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
-from pysat.card import CardEnc, EncType
+from pysat.card import CardEnc, EncType, ITotalizer
 from pysat.formula import IDPool
 
 from scheduling.domain.model import EventProblem
@@ -110,6 +110,35 @@ class MaxSatModel:
                         CardEnc.atmost(people, 2 * problem.tables, vpool=self.pool, encoding=EncType.kmtotalizer).clauses
                     )
         self.soft: list[int] = [-lit for starts in self.breaks_of.values() for lit in starts]
+        self.max_breaks_each = max_breaks_each
+
+    def by_participant(self) -> tuple[list[Clause], list[int], list[tuple[int, int]]]:
+        """The same objective counted per participant: (extra hard clauses, soft literals, probe literals).
+
+        ``level[p][j]`` means "p has more than j breaks" (a totalizer over p's break literals, monotone), soft
+        ``not level[p][j]``: the cost is still the total breaks, but each soft literal is about one participant,
+        so a core names participants who cannot all go without a break, and assuming "no break" for one
+        participant fixes their whole timeline to one window. The probes are ``(level 0, level 1 or 0)``
+        per participant, for the "who takes the break?" questions of ``maxsat_worker``.
+        """
+        extra: list[Clause] = []
+        soft: list[int] = []
+        probes: list[tuple[int, int]] = []
+        for starts in self.breaks_of.values():
+            most = len(starts) if self.max_breaks_each is None else min(self.max_breaks_each, len(starts))
+            if most == 0:
+                continue
+            totalizer = ITotalizer(starts, ubound=most, top_id=self.pool.top)
+            self.pool.top = max(self.pool.top, totalizer.top_id)
+            extra.extend(totalizer.cnf.clauses)
+            levels = list(totalizer.rhs[:most])
+            if len(totalizer.rhs) > most:
+                extra.append([-totalizer.rhs[most]])
+            extra.extend([[-higher, lower] for lower, higher in zip(levels, levels[1:])])
+            soft.extend(-level for level in levels)
+            probes.append((levels[0], levels[1] if len(levels) > 1 else 0))
+            totalizer.delete()
+        return extra, soft, probes
 
     # -- encodings ---------------------------------------------------------------------------------------------
 

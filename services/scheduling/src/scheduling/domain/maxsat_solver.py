@@ -2,7 +2,7 @@
 
 RC2 raises its lower bound with every unsatisfiable core it relaxes and stops at the first model, which is then
 optimal. It has no time limit of its own, so it runs in a child process (``maxsat_worker``) that is killed at
-the limit; the answer is then "no schedule, lower bound so far". CaDiCaL 1.9.5 is the SAT oracle: on the real
+the limit; the answer is then "no schedule, lower bound so far". CaDiCaL is the SAT oracle (see ``WORKERS``): on the real
 instances it found optimal schedules that Glucose, MapleSAT and MiniSat did not find in 40 s, and python-sat
 cannot interrupt it, which a process makes moot (see the decision record).
 """
@@ -25,8 +25,12 @@ from scheduling.domain.maxsat_model import MaxSatModel
 BoundCallback = Callable[[int, float], None]
 """Called as on_bound(lower_bound, elapsed_seconds) whenever the proven lower bound rises."""
 
-ORACLES = ("cd19", "cd15")
-"""One worker per oracle, first answer wins: both CaDiCaL versions solve the hard instances, each faster on some."""
+BY_BREAK = "breaks"
+BY_PARTICIPANT = "participants"
+WORKERS = (("cd15", BY_BREAK), ("cd19", BY_PARTICIPANT))
+"""One worker per (oracle, formulation), first answer wins. Soft literals per possible break (the model's own)
+solve the forum, forumt and tic files; per participant (``MaxSatModel.by_participant``, with the "who takes the
+break?" probes) solves the ticf files without forbidden slots, where the first stalls (see the decision record)."""
 
 
 @dataclass(frozen=True)
@@ -48,15 +52,24 @@ def minimise_breaks(
     *,
     on_bound: BoundCallback | None = None,
     phases: list[int] | None = None,
-    oracles: tuple[str, ...] = ORACLES,
+    workers: tuple[tuple[str, str], ...] = WORKERS,
 ) -> MaxSatOutcome:
     """Fewest break literals true in ``model`` within ``time_limit`` seconds."""
     started = time.monotonic()
     deadline = started + time_limit
-    job = pickle.dumps((model.hard, model.soft), protocol=pickle.HIGHEST_PROTOCOL)
+    jobs: dict[str, bytes] = {}
+    for _oracle, formulation in workers:
+        if formulation in jobs:
+            continue
+        if formulation == BY_PARTICIPANT:
+            extra, soft, probes = model.by_participant()
+            job = (model.hard + extra, soft, probes)
+        else:
+            job = (model.hard, model.soft, [])
+        jobs[formulation] = pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL)
     lines: queue.Queue[tuple[int, str | None]] = queue.Queue()
-    workers = []
-    for number, oracle in enumerate(oracles):
+    processes = []
+    for number, (oracle, formulation) in enumerate(workers):
         worker = subprocess.Popen(
             # Run by path, not with -m: importing the package would load OR-Tools, seconds of start-up for nothing.
             [sys.executable, str(Path(__file__).with_name("maxsat_worker.py")), oracle],
@@ -64,11 +77,11 @@ def minimise_breaks(
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
         )
-        workers.append(worker)
-        threading.Thread(target=_feed, args=(worker, job, phases or []), daemon=True).start()
+        processes.append(worker)
+        threading.Thread(target=_feed, args=(worker, jobs[formulation], phases or []), daemon=True).start()
         threading.Thread(target=_read, args=(worker, number, lines), daemon=True).start()
     lower = 0
-    running = len(workers)
+    running = len(processes)
     answer: tuple[list[int] | None, int] | None = None
     try:
         while answer is None and running:
@@ -93,10 +106,10 @@ def minimise_breaks(
                 found, cost = rest.rsplit(" ", 1)
                 answer = (json.loads(found), int(cost))
     finally:
-        for worker in workers:
+        for worker in processes:
             if worker.poll() is None:
                 worker.kill()
-        for worker in workers:
+        for worker in processes:
             worker.wait(timeout=10)
             if worker.stdout is not None:
                 worker.stdout.close()
