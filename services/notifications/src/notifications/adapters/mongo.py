@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import time
 from collections.abc import Sequence
 from dataclasses import asdict
 from typing import Any
@@ -17,11 +18,18 @@ from servicekit.outbox import OutboxRelay, Outgoing, outbox_fields
 from ..application.ports import PendingRecord, RecipientRecord
 
 
+# Every change and every e-mail needs its event (name, time zone, grid); the document holds the whole grid and costs
+# tens of milliseconds to read on FerretDB. A copy kept this long is used instead: this process refreshes it at once
+# when it learns a change, another replica of the service within this many seconds.
+EVENT_COPY_SECONDS = 5.0
+
+
 class MongoDirectory:
     def __init__(self, database: AsyncDatabase) -> None:
         self.events = database["events"]
         self.recipients = database["recipients"]
         self.meetings = database["meetings"]
+        self._event_copies: dict[str, tuple[float, dict[str, Any]]] = {}
 
     async def ensure_indexes(self) -> None:
         await self.recipients.create_index("event_id")
@@ -53,8 +61,14 @@ class MongoDirectory:
         )
 
     async def event(self, event_id: str) -> dict[str, Any] | None:
+        copy = self._event_copies.get(event_id)
+        if copy is not None and time.monotonic() - copy[0] < EVENT_COPY_SECONDS:
+            return copy[1]
         document = await self.events.find_one({"_id": event_id})
-        return document["event"] if document else None
+        if document is None:
+            return None
+        self._event_copies[event_id] = (time.monotonic(), document["event"])
+        return document["event"]
 
     async def save_event(self, event: dict[str, Any]) -> None:
         stored = await self.events.find_one({"_id": event["event_id"]}, {"revision": 1})
@@ -62,6 +76,7 @@ class MongoDirectory:
             await self.events.update_one(
                 {"_id": event["event_id"]}, {"$set": {"event": event, "revision": event["revision"]}}, upsert=True
             )
+            self._event_copies[event["event_id"]] = (time.monotonic(), event)
 
     async def save_meeting(self, meeting: dict[str, Any]) -> None:
         stored = await self.meetings.find_one({"_id": meeting["meeting_id"]}, {"version": 1})
