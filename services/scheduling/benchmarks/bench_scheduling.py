@@ -129,8 +129,8 @@ def render(rows: list[dict], time_limit: float) -> str:
     lines.append("")
     lines.append(
         f"Command: `uv run python services/scheduling/benchmarks/bench_scheduling.py --time-limit {time_limit:g}` "
-        f"({dt.date.today().isoformat()}; phase 2 by MaxSAT: RC2 with two CaDiCaL workers, CP-SAT fallback; "
-        "shared 2-core machine)."
+        f"({dt.date.today().isoformat()}; phase 2 by MaxSAT: per-break RC2 on CaDiCaL 1.5.3 next to per-participant "
+        "probes (Kissat, CaDiCaL 1.9.5) then RC2, CP-SAT fallback; shared 2-core machine)."
     )
     return "\n".join(lines)
 
