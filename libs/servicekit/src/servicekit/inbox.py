@@ -1,8 +1,9 @@
 """The consumer pipeline every service runs for every record:
 
-parse (bad bytes → dead letter) → skip types this service does not handle → skip duplicates → handle (optionally one message of an event at a time) →
-park when it waits for something → dead-letter when it keeps failing → mark as processed → run the parked
-messages its handling released. The subscriber commits the offset only after this returns, so nothing is lost.
+parse (bad bytes → dead letter) → skip types this service does not handle → skip duplicates → handle (one
+message of an event at a time, if the service asks for it) → park when it waits for something → dead-letter when
+it keeps failing → mark as processed → run the parked messages its handling released. The subscriber commits the
+offset only after this returns, so nothing is lost.
 
 Handlers are idempotent on their own (natural keys, versions); the processed-id record spares them most
 redeliveries. A store or broker outage is not the message's fault: the pipeline waits and retries instead of

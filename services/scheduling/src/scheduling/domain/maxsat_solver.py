@@ -2,9 +2,9 @@
 
 RC2 raises its lower bound with every unsatisfiable core it relaxes and stops at the first model, which is then
 optimal. It has no time limit of its own, so it runs in a child process (``maxsat_worker``) that is killed at
-the limit; the answer is then "no schedule, lower bound so far". CaDiCaL is the SAT oracle (see ``WORKERS``): on the real
-instances it found optimal schedules that Glucose, MapleSAT and MiniSat did not find in 40 s, and python-sat
-cannot interrupt it, which a process makes moot (see the decision record).
+the limit; the answer is then "no schedule, lower bound so far". CaDiCaL is the SAT oracle (see ``WORKERS``): on
+the real instances it found optimal schedules that Glucose, MapleSAT and MiniSat did not find in 40 s, and
+python-sat cannot interrupt it, which a process makes moot (see the decision record).
 """
 
 from __future__ import annotations
