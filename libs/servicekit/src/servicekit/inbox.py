@@ -1,7 +1,7 @@
 """The consumer pipeline every service runs for every record:
 
 parse (bad bytes → dead letter) → skip types this service does not handle → skip duplicates → handle (one
-message of an event at a time, if the service asks for it) → park when it waits for something → dead-letter when
+message of an event at a time) → park when it waits for something → dead-letter when
 it keeps failing → mark as processed → run the parked messages its handling released. The subscriber commits the
 offset only after this returns, so nothing is lost.
 
@@ -54,8 +54,7 @@ class Unprocessable(Exception):
 
 class Inbox:
     def __init__(
-        self, database: AsyncDatabase, dead_letters: DeadLetters, parking: ParkingLot, *, attempts: int = 3,
-        one_event_at_a_time: bool = False,
+        self, database: AsyncDatabase, dead_letters: DeadLetters, parking: ParkingLot, *, attempts: int = 3
     ) -> None:
         self._processed = database["processed_messages"]
         self._dead_letters = dead_letters
@@ -63,9 +62,11 @@ class Inbox:
         self._attempts = attempts
         self._handlers: dict[str, dict[type[Message], Handler]] = {}
         self._unmarked: list[dict[str, Any]] = []
-        # Handlers that keep an event's state in memory ask for one message of an event at a time, whichever topic
-        # it comes on; the others handle topics in parallel (faster, and their stores change documents atomically).
-        self._events = KeyedLocks() if one_event_at_a_time else None
+        # One message of an event at a time, whichever topic it comes on. Without it a message could park waiting for
+        # a participant while that participant's registration, handled at the same moment on another topic, looked
+        # for waiting messages before the park was written: the message then waited until it expired. It also keeps
+        # handlers from racing on an event's state (matching's index in memory, FerretDB's non-atomic updates).
+        self._events = KeyedLocks()
 
     def register(self, topic: str, handlers: dict[type[Message], Handler]) -> None:
         self._handlers.setdefault(topic, {}).update(handlers)
@@ -112,8 +113,6 @@ class Inbox:
             message_type=envelope.type,
         )
         try:
-            if self._events is None:
-                return await self._process_once(record, envelope, payload, handler, message_id, from_parking)
             async with self._events.hold(envelope.event_id):
                 return await self._process_once(record, envelope, payload, handler, message_id, from_parking)
         finally:

@@ -43,7 +43,7 @@ MAX_MESSAGE_BYTES = 4 * 1024 * 1024
 
 
 class ServiceRuntime:
-    def __init__(self, name: str, settings: ServiceSettings, *, one_event_at_a_time: bool = False) -> None:
+    def __init__(self, name: str, settings: ServiceSettings) -> None:
         configure_logging(name, settings.log_level)
         self.name = name
         self.settings = settings
@@ -58,10 +58,7 @@ class ServiceRuntime:
         self.producer: AIOKafkaProducer | None = None  # created in the running loop, at start-up
         self.dead_letters = DeadLetters(name, self.publish)
         self.parking = ParkingLot(self.database)
-        self.inbox = Inbox(
-            self.database, self.dead_letters, self.parking, attempts=settings.handler_attempts,
-            one_event_at_a_time=one_event_at_a_time,
-        )
+        self.inbox = Inbox(self.database, self.dead_letters, self.parking, attempts=settings.handler_attempts)
         self.relay = OutboxRelay(self.publish_many, [])
         self.routes: list[BaseRoute] = []
         self._startup: list[Callable[[], Awaitable[None]]] = [self.parking.ensure_indexes]

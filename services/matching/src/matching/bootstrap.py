@@ -14,8 +14,7 @@ from .entrypoints.links_http import link_routes
 
 def build(settings: MatchingSettings | None = None) -> ServiceRuntime:
     settings = settings or MatchingSettings()
-    # The suggestion index of an event lives in memory: its messages are handled one at a time across topics.
-    runtime = ServiceRuntime("matching", settings, one_event_at_a_time=True)
+    runtime = ServiceRuntime("matching", settings)
     events = MongoEvents(runtime.database)
     profiles = MongoProfiles(runtime.database)
     matches = MongoMatches(runtime.database, runtime.relay)

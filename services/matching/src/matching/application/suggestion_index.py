@@ -1,8 +1,8 @@
 """The in-memory suggestion index of each event, built from the stores on first use.
 
-The matching service's inbox handles one event's messages one at a time (bootstrap.py), so one handler at a time
-reads or changes an event's index, whatever topic its message came on; a replica that takes over an event builds the
-index from the stored profiles and decisions.
+The inbox (servicekit) handles one event's messages one at a time, so one handler at a time reads or changes an
+event's index, whatever topic its message came on; a replica that takes over an event builds the index from the
+stored profiles and decisions.
 """
 
 from __future__ import annotations
