@@ -105,6 +105,23 @@ class OutboxRelay:
             self._retry.update((collection.name, doc_id) for doc_id, _ in pending)
             log.warning("outbox.relay_deferred", collection=collection.name, documents=len(pending), error=repr(exc))
 
+    async def write(
+        self, collection: AsyncCollection, document_id: Any, messages: Iterable[Outgoing], *, fields: dict[str, Any],
+        also: dict[str, Any] | None = None, guard: dict[str, Any] | None = None, upsert: bool = True,
+    ) -> bool:
+        """Set ``fields`` (plus the other operators in ``also``) and the messages they cause in one update of one
+        document, then publish the messages. With ``guard`` (extra filter conditions) the update may match nothing:
+        then nothing is written or published and the answer is False."""
+        await self.before_write(collection, [document_id])
+        outbox = outbox_fields(messages)
+        result = await collection.update_one(
+            {"_id": document_id, **(guard or {})}, {"$set": {**fields, **outbox}, **(also or {})}, upsert=upsert
+        )
+        if result.matched_count == 0 and result.upserted_id is None:
+            return False
+        await self.after_write(collection, [(document_id, outbox)])
+        return True
+
     async def relay_many(self, collection: AsyncCollection, document_ids: list[Any]) -> int:
         try:
             return await self._relay_many(collection, document_ids)

@@ -85,10 +85,7 @@ class MongoMatches:
             "arranged_by_operator": match.arranged_by_operator, "declined_by": match.declined_by,
             "updated_at": dt.datetime.now(dt.UTC),
         }
-        await self._relay.before_write(self.collection, [key])
-        outbox = outbox_fields(messages)
-        await self.collection.update_one({"_id": key}, {"$set": {**state, **outbox}}, upsert=True)
-        await self._relay.after_write(self.collection, [(key, outbox)])
+        await self._relay.write(self.collection, key, messages, fields=state)
 
     async def of_event(self, event_id: str) -> list[Match]:
         return [_match(d) async for d in self.collection.find({"event_id": event_id})]
@@ -148,6 +145,4 @@ class MongoRefusals:
         self._relay = relay
 
     async def refuse(self, message_id: str, event_id: str, messages: Sequence[Outgoing]) -> None:
-        outbox = outbox_fields(messages)
-        await self.collection.update_one({"_id": message_id}, {"$set": {"event_id": event_id, **outbox}}, upsert=True)
-        await self._relay.after_write(self.collection, [(message_id, outbox)])
+        await self._relay.write(self.collection, message_id, messages, fields={"event_id": event_id})

@@ -13,7 +13,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
 from servicekit.keyed_locks import KeyedLocks
-from servicekit.outbox import OutboxRelay, Outgoing, outbox_fields
+from servicekit.outbox import OutboxRelay, Outgoing
 
 from ..application.ports import PendingRecord, RecipientRecord
 
@@ -208,17 +208,11 @@ class MongoDeliveries:
         )
 
     async def finish(self, key: str, status: str, email_message_id: str, error: str, messages: Sequence[Outgoing]) -> None:
-        await self._relay.before_write(self.collection, [key])
-        outbox = outbox_fields(messages)
-        update: dict[str, Any] = {
-            "$set": {"status": status, "email_message_id": email_message_id, "finished_at": dt.datetime.now(dt.UTC),
-                     **outbox},
-            "$inc": {"attempts": 1},
-        }
-        if error:
-            update["$push"] = {"errors": error}
-        await self.collection.update_one({"_id": key}, update)
-        await self._relay.after_write(self.collection, [(key, outbox)])
+        await self._relay.write(
+            self.collection, key, messages,
+            fields={"status": status, "email_message_id": email_message_id, "finished_at": dt.datetime.now(dt.UTC)},
+            also={"$inc": {"attempts": 1}, **({"$push": {"errors": error}} if error else {})}, upsert=False,
+        )
 
     async def log_for(self, participant_id: str) -> list[dict[str, Any]]:
         cursor = self.collection.find({"participant_id": participant_id}, {"changes": 0, "outbox": 0}).sort("created_at", 1)

@@ -11,7 +11,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from contracts.events import EventDetails, EventDraft
 from contracts.registrations import Registration
-from servicekit.outbox import OutboxRelay, Outgoing, outbox_fields
+from servicekit.outbox import OutboxRelay, Outgoing
 
 from ..domain.admission import ParticipantStatus, StoredRegistration
 
@@ -44,22 +44,10 @@ class MongoEvents:
         return EventDraft.model_validate(document["draft"]) if document else None
 
     async def save(self, event: EventDetails, draft: EventDraft, messages: Sequence[Outgoing]) -> None:
-        await self._relay.before_write(self.collection, [event.event_id])
-        outbox = outbox_fields(messages)
-        await self.collection.update_one(
-            {"_id": event.event_id},
-            {
-                "$set": {
-                    "details": event.model_dump(mode="json"),
-                    "draft": draft.model_dump(mode="json"),
-                    "revision": event.revision,
-                    **outbox,
-                }
-            },
-            upsert=True,
-        )
+        await self._relay.write(self.collection, event.event_id, messages, fields={
+            "details": event.model_dump(mode="json"), "draft": draft.model_dump(mode="json"), "revision": event.revision,
+        })
         self._cache.pop(event.event_id, None)
-        await self._relay.after_write(self.collection, [(event.event_id, outbox)])
 
     async def seats_taken(self, event_id: str) -> int:
         document = await self.seats.find_one({"_id": event_id})
@@ -116,10 +104,7 @@ class MongoParticipants:
             "unavailable_slot_ids": list(unavailable_slot_ids),
             "updated_at": dt.datetime.now(dt.UTC),
         }
-        await self._relay.before_write(self.collection, [participant_id])
-        outbox = outbox_fields(messages)
-        await self.collection.update_one({"_id": participant_id}, {"$set": {**state, **outbox}}, upsert=True)
-        await self._relay.after_write(self.collection, [(participant_id, outbox)])
+        await self._relay.write(self.collection, participant_id, messages, fields=state)
 
 
 class MongoInboundLog:
@@ -128,10 +113,6 @@ class MongoInboundLog:
         self._relay = relay
 
     async def answer(self, message_id: str, event_id: str, messages: Sequence[Outgoing]) -> None:
-        outbox = outbox_fields(messages)
-        await self.collection.update_one(
-            {"_id": message_id},
-            {"$set": {"event_id": event_id, "at": dt.datetime.now(dt.UTC), **outbox}},
-            upsert=True,
+        await self._relay.write(
+            self.collection, message_id, messages, fields={"event_id": event_id, "at": dt.datetime.now(dt.UTC)}
         )
-        await self._relay.after_write(self.collection, [(message_id, outbox)])

@@ -8,7 +8,7 @@ from typing import Any
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
-from servicekit.outbox import OutboxRelay, Outgoing, outbox_fields
+from servicekit.outbox import OutboxRelay, Outgoing
 
 
 class MongoSchedules:
@@ -29,19 +29,12 @@ class MongoSchedules:
         except DuplicateKeyError:
             return
         if messages:
-            outbox = outbox_fields(messages)
-            await self.collection.update_one({"_id": event_id}, {"$set": outbox})
-            await self._relay.after_write(self.collection, [(event_id, outbox)])
+            await self._relay.write(self.collection, event_id, messages, fields={}, upsert=False)
 
     async def update(
         self, event_id: str, expected_version: int, changes: dict[str, Any], messages: Sequence[Outgoing]
     ) -> bool:
-        await self._relay.before_write(self.collection, [event_id])
-        outbox = outbox_fields(messages)
-        result = await self.collection.update_one(
-            {"_id": event_id, "version": expected_version}, {"$set": {**changes, **outbox}, "$inc": {"version": 1}}
+        return await self._relay.write(
+            self.collection, event_id, messages, fields=changes, also={"$inc": {"version": 1}},
+            guard={"version": expected_version}, upsert=False,
         )
-        if result.matched_count == 0:
-            return False
-        await self._relay.after_write(self.collection, [(event_id, outbox)])
-        return True
