@@ -9,7 +9,6 @@ and store can do at best; the services' throughput is reported as a ratio of it.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import secrets
 import time

@@ -50,8 +50,7 @@ from contracts.operator import PublishEvent
 import workload
 from baseline import BaselineResult, run_baseline
 from probes import (
-    BOOTSTRAP, SERVICES, LagSampler, MaildirWatcher, MemorySampler, Observer, Seen, cpu_seconds, handle_stats,
-    outcome_counts, scrape_all, service_pid,
+    BOOTSTRAP, SERVICES, LagSampler, MaildirWatcher, MemorySampler, Observer, Seen, cpu_seconds, scrape_all, service_pid,
 )
 from report import Report
 from store_probe import probe_store

@@ -352,18 +352,36 @@ def handle_stats(before: dict, after: dict) -> list[tuple[str, str, int, float]]
     return sorted(rows)
 
 
-def outcome_counts(before: dict, after: dict) -> dict[tuple[str, str, str], int]:
-    """(service, topic, outcome) → messages over the interval, from messages_total."""
-    counts: dict[tuple[str, str, str], int] = defaultdict(int)
+def store_stats(before: dict, after: dict) -> list[tuple[str, str, str, int, float]]:
+    """(service, command, collection, commands, seconds in the store) over the interval, from
+    store_command_seconds_{count,sum}."""
+    rows = []
     for service, samples in after.items():
         for (name, labels), value in samples.items():
-            if name != "messages_total":
+            if name != "store_command_seconds_count":
                 continue
-            delta = value - before.get(service, {}).get((name, labels), 0.0)
-            if delta > 0:
+            count = value - before.get(service, {}).get((name, labels), 0.0)
+            total = samples.get(("store_command_seconds_sum", labels), 0.0) - before.get(service, {}).get(
+                ("store_command_seconds_sum", labels), 0.0)
+            if count > 0:
                 label = {k: v.strip('"') for k, v in labels}
-                counts[(service, label.get("topic", "?"), label.get("outcome", "?"))] += int(delta)
-    return dict(counts)
+                rows.append((service, label.get("command", "?"), label.get("collection", "?"), int(count), total))
+    return sorted(rows)
+
+
+def scan_counts(before: dict, after: dict) -> list[tuple[str, str, str, int]]:
+    """(service, command, collection, commands) whose filter was not one exact _id, over the interval
+    (store_scans_total: FerretDB reads the whole collection for them)."""
+    rows = []
+    for service, samples in after.items():
+        for (name, labels), value in samples.items():
+            if name != "store_scans_total":
+                continue
+            count = int(value - before.get(service, {}).get((name, labels), 0.0))
+            if count > 0:
+                label = {k: v.strip('"') for k, v in labels}
+                rows.append((service, label.get("command", "?"), label.get("collection", "?"), count))
+    return sorted(rows)
 
 
 def cpu_seconds(pid: int) -> float:

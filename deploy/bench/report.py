@@ -8,7 +8,7 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from probes import SERVICES, handle_stats, outcome_counts
+from probes import SERVICES, handle_stats, scan_counts, store_stats
 
 if TYPE_CHECKING:
     from bench_pipeline import Bench
@@ -54,6 +54,9 @@ def slope(points: list[tuple[float, float]]) -> float:
     mt, my = sum(t for t, _ in points) / n, sum(y for _, y in points) / n
     var = sum((t - mt) ** 2 for t, _ in points)
     return sum((t - mt) * (y - my) for t, y in points) / var if var else 0.0
+
+
+STORE_ROWS = 3
 
 
 class Report:
@@ -261,6 +264,25 @@ class Report:
         parts.append(table(["phase", "service", "topic", "handled", "mean handler ms", "handled/s"], rows, markdown))
         parts.append(para("Handler time (message_handle_seconds) excludes the inbox's own work: parsing and validating "
                           "the envelope, the processed-id lookup before and the insert after, and the commit."))
+        rows = []
+        for name, phase in b.phases.items():
+            if not phase.metrics_after:
+                continue
+            found = store_stats(phase.metrics_before, phase.metrics_after)
+            for service in SERVICES:
+                mine = sorted((r for r in found if r[0] == service), key=lambda r: -r[4])[:STORE_ROWS]
+                for _, command, collection, count, seconds in mine:
+                    rows.append([name, service, f"{command} {collection}".strip(), f"{count:,}",
+                                 f"{seconds / count * 1000:.1f}", f"{seconds:.1f}"])
+        if rows:
+            parts.append(para(f"Store commands per phase, each service's {STORE_ROWS} that took longest in all "
+                              "(store_command_seconds, measured in the services):"))
+            parts.append(table(["phase", "service", "command and collection", "commands", "mean ms", "total s"], rows, markdown))
+        scans = [f"{name}: " + ", ".join(f"{service} {command} {collection} ×{count}" for service, command, collection, count in found)
+                 for name, phase in b.phases.items() if phase.metrics_after
+                 for found in [scan_counts(phase.metrics_before, phase.metrics_after)] if found]
+        parts.append(para("Commands that read a whole collection on FerretDB (filter other than one exact _id; ADR 0006): "
+                          + ("; ".join(scans) if scans else "none") + "."))
         rows = []
         for name, phase in b.phases.items():
             if not phase.cpu_after:

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
-from pymongo import UpdateOne
+from prometheus_client import Counter, Histogram
+from pymongo import AsyncMongoClient, UpdateOne
+from pymongo.monitoring import CommandFailedEvent, CommandListener, CommandStartedEvent, CommandSucceededEvent
 from pymongo.asynchronous.collection import AsyncCollection
 
 # FerretDB 1.x opens an SQLite read for every update in a batch and keeps it open until the whole batch is done; a
@@ -18,3 +21,62 @@ async def update_in_batches(collection: AsyncCollection, updates: Sequence[Updat
     """Apply ``updates`` (unordered) in batches small enough for every supported store."""
     for start in range(0, len(updates), UPDATES_PER_BATCH):
         await collection.bulk_write(list(updates[start:start + UPDATES_PER_BATCH]), ordered=False)
+
+
+async def is_ferretdb(client: AsyncMongoClient) -> bool:
+    """FerretDB 1.x answers only an exact ``_id`` filter from its index; every other filter reads the whole collection
+    (ADR 0006). Callers that must filter on more than the id read by id first when this is true."""
+    info = await client.admin.command("buildInfo")
+    return "ferretdbVersion" in info
+
+
+STORE_SECONDS = Histogram(
+    "store_command_seconds", "Time of one store command, by command and collection", ["command", "collection"],
+    buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5),
+)
+
+
+STORE_SCANS = Counter(
+    "store_scans_total",
+    "Store commands whose filter is not one exact _id (FerretDB 1.x reads the whole collection for them; ADR 0006)",
+    ["command", "collection"],
+)
+
+
+def _filters(command_name: str, command: Any) -> list[Any]:
+    if command_name in ("find", "count", "distinct"):
+        return [command.get("filter", command.get("query", {}))]
+    if command_name == "findAndModify":
+        return [command.get("query", {})]
+    if command_name == "update":
+        return [u.get("q", {}) for u in command.get("updates", ())]
+    if command_name == "delete":
+        return [d.get("q", {}) for d in command.get("deletes", ())]
+    if command_name == "aggregate":
+        return [None]
+    return []
+
+
+def _by_id(query: Any) -> bool:
+    return isinstance(query, dict) and list(query) == ["_id"] and not isinstance(query["_id"], dict)
+
+
+class StoreTimings(CommandListener):
+    """Feeds ``store_command_seconds``: which collections a service's time in the store goes to (an operator's first
+    question when a consumer falls behind; the pipeline benchmark reports it per phase), and ``store_scans_total``."""
+
+    def __init__(self) -> None:
+        self._collections: dict[tuple[Any, int], str] = {}
+
+    def started(self, event: CommandStartedEvent) -> None:
+        target = event.command.get(event.command_name)
+        collection = target if isinstance(target, str) else ""
+        self._collections[(event.connection_id, event.request_id)] = collection
+        if collection and any(not _by_id(f) for f in _filters(event.command_name, event.command)):
+            STORE_SCANS.labels(event.command_name, collection).inc()
+
+    def _finished(self, event: CommandSucceededEvent | CommandFailedEvent) -> None:
+        collection = self._collections.pop((event.connection_id, event.request_id), "")
+        STORE_SECONDS.labels(event.command_name, collection).observe(event.duration_micros / 1e6)
+
+    succeeded = failed = _finished
