@@ -1,9 +1,10 @@
-"""The consumer pipeline every service runs for every record:
+"""The consumer pipeline every service runs for every batch of records a consumer fetches:
 
-parse (bad bytes → dead letter) → skip types this service does not handle → skip duplicates → handle (one
+the batch is split by event: each event's records are handled in order, different events side by side; for each
+record: parse (bad bytes → dead letter) → skip types this service does not handle → skip duplicates → handle (one
 message of an event at a time) → park when it waits for something → dead-letter when
 it keeps failing → mark as processed → run the parked messages its handling released. The subscriber commits the
-offset only after this returns, so nothing is lost.
+offsets only after the whole batch is handled, so nothing is lost.
 
 Handlers are idempotent on their own (natural keys, versions); the processed-id record spares them most
 redeliveries. A store or broker outage is not the message's fault: the pipeline waits and retries instead of
@@ -15,8 +16,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+import json
 import time
-from collections.abc import Awaitable, Callable, Iterable
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from typing import Any
 
 import structlog
@@ -42,6 +45,9 @@ Handler = Callable[[Envelope, Any], Awaitable[Iterable[str] | None]]
 MESSAGES = Counter("messages_total", "Consumed messages by topic, type and outcome", ["topic", "type", "outcome"])
 HANDLE_SECONDS = Histogram("message_handle_seconds", "Time to handle one message", ["topic"])
 
+RECENT_IDS = 20_000
+"""Message ids this process handled lately, remembered so a redelivery is recognised without asking the store."""
+
 # Only outages are waited out; a store error about the data itself (a WriteError) is the message's problem and
 # ends in the dead-letter topic after the usual attempts.
 _INFRASTRUCTURE_ERRORS = (ConnectionFailure, ServerSelectionTimeoutError, KafkaError, ConnectionError, TimeoutError)
@@ -62,6 +68,7 @@ class Inbox:
         self._attempts = attempts
         self._handlers: dict[str, dict[type[Message], Handler]] = {}
         self._unmarked: list[dict[str, Any]] = []
+        self._recent: OrderedDict[str, None] = OrderedDict()
         # One message of an event at a time, whichever topic it comes on. Without it a message could park waiting for
         # a participant while that participant's registration, handled at the same moment on another topic, looked
         # for waiting messages before the park was written: the message then waited until it expired. It also keeps
@@ -82,9 +89,38 @@ class Inbox:
     def topics(self) -> list[str]:
         return list(self._handlers)
 
-    async def receive(self, record: Record) -> None:
-        """Handle one consumed record completely; returns when its offset may be committed."""
-        released = await self._process(record)
+    async def receive_batch(self, records: Sequence[Record]) -> None:
+        """Handle a batch of consumed records completely; returns when their offsets may be committed.
+
+        Records of one event are handled in the order they came, records of different events concurrently (a broker
+        partition carries many events). Which of them were processed before is asked up front for the whole batch.
+        """
+        by_event: dict[str, list[Record]] = {}
+        ids = []
+        for record in records:
+            event_id, message_id = _peek(record)
+            by_event.setdefault(event_id or record.key_text or "", []).append(record)
+            if message_id and message_id not in self._recent:
+                ids.append(message_id)
+        # One lookup by id each, side by side: FerretDB answers only an exact _id filter from its index (an `$in` would
+        # read the whole collection).
+        marks = await asyncio.gather(*(self._retrying(lambda i=i: self._processed.find_one({"_id": i}, {"_id": 1})) for i in ids))
+        done = {mark["_id"] for mark in marks if mark}
+        await asyncio.gather(*(self._receive_in_order(group, done) for group in by_event.values()))
+
+    async def _receive_in_order(self, records: list[Record], done: set[str]) -> None:
+        for record in records:
+            while True:  # never report a record handled that was not handled completely
+                try:
+                    await self.receive(record, done)
+                    break
+                except Exception:
+                    log.exception("message.receive_failed", topic=record.topic, offset=record.offset)
+                    await asyncio.sleep(1.0)
+
+    async def receive(self, record: Record, done: set[str] | None = None) -> None:
+        """Handle one consumed record completely (``done``: message ids known to be processed, if asked already)."""
+        released = await self._process(record, known_done=done)
         while released:
             key = released.pop(0)
             # Read the list first: handling inside the cursor's loop would hold one store connection while asking
@@ -94,7 +130,7 @@ class Inbox:
                 outcome = await self._process(parked, from_parking=message_id)
                 released.extend(k for k in outcome if k not in released)
 
-    async def _process(self, record: Record, from_parking: str | None = None) -> list[str]:
+    async def _process(self, record: Record, from_parking: str | None = None, known_done: set[str] | None = None) -> list[str]:
         topic = record.topic
         try:
             envelope = open_envelope(record.value)
@@ -114,16 +150,22 @@ class Inbox:
         )
         try:
             async with self._events.hold(envelope.event_id):
-                return await self._process_once(record, envelope, payload, handler, message_id, from_parking)
+                return await self._process_once(record, envelope, payload, handler, message_id, from_parking, known_done)
         finally:
             structlog.contextvars.unbind_contextvars("message_id", "event_id", "correlation_id", "message_type")
 
     async def _process_once(
-        self, record: Record, envelope: Envelope, payload: Any, handler: Handler, message_id: str, from_parking: str | None
+        self, record: Record, envelope: Envelope, payload: Any, handler: Handler, message_id: str, from_parking: str | None,
+        known_done: set[str] | None,
     ) -> list[str]:
         topic = record.topic
-        recent = any(mark["_id"] == message_id for mark in self._unmarked)
-        if recent or await self._retrying(lambda: self._processed.find_one({"_id": message_id}, {"_id": 1})):
+        if message_id in self._recent:
+            duplicate = True
+        elif known_done is not None:
+            duplicate = message_id in known_done
+        else:
+            duplicate = bool(await self._retrying(lambda: self._processed.find_one({"_id": message_id}, {"_id": 1})))
+        if duplicate:
             MESSAGES.labels(topic, envelope.type, "duplicate").inc()
             if from_parking:
                 await self._parking.remove(from_parking)
@@ -133,6 +175,9 @@ class Inbox:
             return []
         if outcome == "handled":  # a dead-lettered message stays unmarked, so a replay of it is handled
             self._unmarked.append({"_id": message_id, "at": dt.datetime.now(dt.UTC)})
+            self._recent[message_id] = None
+            if len(self._recent) > RECENT_IDS:
+                self._recent.popitem(last=False)
         if from_parking:
             await self._parking.remove(from_parking)
         MESSAGES.labels(topic, envelope.type, outcome).inc()
@@ -209,3 +254,15 @@ class Inbox:
             except _INFRASTRUCTURE_ERRORS as exc:
                 log.warning("store.unavailable", error=repr(exc))
                 await asyncio.sleep(1.0)
+
+
+def _peek(record: Record) -> tuple[str | None, str | None]:
+    """The envelope's event id and message id, read leniently (the pipeline judges the record properly later)."""
+    try:
+        document = json.loads(record.value)
+    except ValueError:
+        return None, None
+    if not isinstance(document, dict):
+        return None, None
+    event_id, message_id = document.get("event_id"), document.get("message_id")
+    return (event_id if isinstance(event_id, str) else None), (message_id if isinstance(message_id, str) else None)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable
-from typing import Any
 
 import structlog
 import uvicorn
@@ -35,6 +34,7 @@ from .outbox import OutboxRelay
 from .parking import ParkingLot
 from .records import Record
 from .settings import ServiceSettings
+from .store import StoreTimings, is_ferretdb
 
 log = structlog.get_logger()
 
@@ -48,7 +48,8 @@ class ServiceRuntime:
         self.name = name
         self.settings = settings
         self.mongo: AsyncMongoClient = AsyncMongoClient(
-            settings.mongo_url, tz_aware=True, serverSelectionTimeoutMS=5000, maxPoolSize=settings.mongo_max_connections
+            settings.mongo_url, tz_aware=True, serverSelectionTimeoutMS=5000, maxPoolSize=settings.mongo_max_connections,
+            event_listeners=[StoreTimings()],
         )
         self.database = self.mongo[settings.mongo_database or name]
         self.broker = KafkaBroker(
@@ -96,22 +97,18 @@ class ServiceRuntime:
             # One consumer group per service and topic: a group whose members subscribe to different topics
             # rebalances every time one of them joins, which made start-up take tens of seconds.
             subscriber = self.broker.subscriber(
-                topic, group_id=f"{self.settings.consumer_group or self.name}.{topic}", ack_policy=AckPolicy.MANUAL, auto_offset_reset="earliest",
-                max_poll_records=100,
+                topic, group_id=f"{self.settings.consumer_group or self.name}.{topic}", ack_policy=AckPolicy.MANUAL,
+                auto_offset_reset="earliest", batch=True, max_records=self.settings.consumer_batch,
+                # FastStream sleeps this long again after a poll that found nothing: keep the added latency small.
+                batch_timeout_ms=50,
             )
 
-            async def on_record(msg: KafkaMessage) -> None:
-                record = Record.from_consumer_record(msg.raw_message)
-                while True:  # never commit past a record that was not handled completely
-                    try:
-                        await self.inbox.receive(record)
-                        break
-                    except Exception:
-                        log.exception("message.receive_failed", topic=record.topic, offset=record.offset)
-                        await asyncio.sleep(1.0)
+            async def on_batch(msg: KafkaMessage) -> None:
+                # The inbox returns only when every record is handled; the commit then covers the whole batch.
+                await self.inbox.receive_batch([Record.from_consumer_record(r) for r in msg.raw_message])
                 await msg.ack()
 
-            subscriber(on_record)
+            subscriber(on_batch)
 
     # --- HTTP -------------------------------------------------------------------------------------------------------
 
@@ -134,6 +131,7 @@ class ServiceRuntime:
 
     @contextlib.asynccontextmanager
     async def _lifespan(self, app: Starlette) -> AsyncIterator[None]:
+        self.relay.id_filters_only = await is_ferretdb(self.mongo)
         for hook in self._startup:
             await hook()
         self._subscribe()

@@ -26,4 +26,8 @@ class ServiceSettings(BaseSettings):
     parked_expiry_seconds: float = Field(
         default=3600.0, gt=0, description="How long a message may wait for what it needs before it is dead-lettered."
     )
+    consumer_batch: int = Field(
+        default=100, ge=1,
+        description="Most records a consumer fetches at once; their offsets are committed together once all are handled.",
+    )
     handler_attempts: int = Field(default=3, ge=1, description="Attempts of a failing handler before dead-lettering.")
