@@ -76,6 +76,10 @@ class OutboxRelay:
         self._locks = KeyedLocks()
         self._retry: set[tuple[str, Any]] = set()
         self.relayed = 0
+        self.id_filters_only = False
+        """Set for FerretDB 1.x, which answers only an exact ``_id`` filter from its index and reads the whole
+        collection for any other: a ``guard`` is then checked by reading the document by id first. FerretDB applies an
+        update as read, change and write anyway, so the guard is no weaker than before; MongoDB keeps it atomic."""
 
     def watch(self, collection: AsyncCollection) -> None:
         self._collections[collection.name] = collection
@@ -110,9 +114,14 @@ class OutboxRelay:
         also: dict[str, Any] | None = None, guard: dict[str, Any] | None = None, upsert: bool = True,
     ) -> bool:
         """Set ``fields`` (plus the other operators in ``also``) and the messages they cause in one update of one
-        document, then publish the messages. With ``guard`` (extra filter conditions) the update may match nothing:
+        document, then publish the messages. With ``guard`` (fields and the values they must have) the update may match nothing:
         then nothing is written or published and the answer is False."""
         await self.before_write(collection, [document_id])
+        if guard and self.id_filters_only:
+            current = await collection.find_one({"_id": document_id}, {name: 1 for name in guard})
+            if current is None or any(current.get(name) != value for name, value in guard.items()):
+                return False
+            guard = None
         outbox = outbox_fields(messages)
         result = await collection.update_one(
             {"_id": document_id, **(guard or {})}, {"$set": {**fields, **outbox}, **(also or {})}, upsert=upsert

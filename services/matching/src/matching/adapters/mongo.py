@@ -44,8 +44,13 @@ class MongoProfiles:
         await self.collection.create_index([("event_id", 1), ("active", 1)])
 
     async def save(self, event_id: str, participant_id: str, registration: Registration) -> None:
+        # Read, then write by id: FerretDB answers only an exact _id filter from its index, and an upsert filtered on
+        # `erased` would try to insert a second document for an erased id. One event's messages come one at a time.
+        stored = await self.collection.find_one({"_id": participant_id}, {"erased": 1})
+        if (stored or {}).get("erased"):
+            return
         await self.collection.update_one(
-            {"_id": participant_id, "erased": {"$ne": True}},
+            {"_id": participant_id},
             {"$set": {"event_id": event_id, "registration": registration.model_dump(mode="json"), "active": True}},
             upsert=True,
         )
