@@ -49,7 +49,11 @@ class MongoDirectory:
     async def save_recipient(self, record: RecipientRecord) -> None:
         document = asdict(record)
         participant_id = document.pop("participant_id")
-        await self.recipients.update_one({"_id": participant_id, "erased": {"$ne": True}}, {"$set": document}, upsert=True)
+        # Read, then write by id: FerretDB answers only an exact _id filter from its index, and an upsert filtered on
+        # `erased` would try to insert a second document for an erased id. One event's messages come one at a time.
+        stored = await self.recipients.find_one({"_id": participant_id}, {"erased": 1})
+        if not (stored or {}).get("erased"):
+            await self.recipients.update_one({"_id": participant_id}, {"$set": document}, upsert=True)
 
     async def deactivate_recipient(self, participant_id: str) -> None:
         await self.recipients.update_one({"_id": participant_id}, {"$set": {"active": False}})
@@ -112,7 +116,10 @@ def _recipient(document: dict[str, Any]) -> RecipientRecord:
 class MongoPendingChanges:
     """One document per recipient: ``changes`` maps a hash of each dedupe key to the pending record, ``told`` holds
     the hashes of the keys already handed to the delivery, so the same change noted again (re-announced with a new
-    message id) is not mailed again, even when the first e-mail carried it among others."""
+    message id) is not mailed again, even when the first e-mail carried it among others.
+
+    Noting a change is one update without a read: what it must not add (a change told already, a suggestion list
+    that a newer one replaces) is dropped when the delivery reads the document, which it does once per e-mail."""
 
     def __init__(self, database: AsyncDatabase) -> None:
         self.collection = database["pending_changes"]
@@ -125,25 +132,28 @@ class MongoPendingChanges:
         return None
 
     async def add(self, record: PendingRecord, replace: bool = False) -> None:
+        noted = {**asdict(record), "replaces": replace}
         async with self._recipients.hold(record.participant_id):
-            await self._add(record, replace)
-
-    async def _add(self, record: PendingRecord, replace: bool) -> None:
-        field = _field(record.key)
-        update: dict[str, Any] = {"$set": {"event_id": record.event_id, f"changes.{field}": asdict(record)}}
-        document = await self.collection.find_one({"_id": record.participant_id})
-        changes = (document or {}).get("changes", {})
-        if field in changes or field in (document or {}).get("told", {}):
-            return  # the same change for the same person is already waiting, or was told
-        if replace:
-            stale = [f for f, r in changes.items() if r["message_type"] == record.message_type]
-            if stale:
-                update["$unset"] = {f"changes.{f}": "" for f in stale}
-        await self.collection.update_one({"_id": record.participant_id}, update, upsert=True)
+            await self.collection.update_one(
+                {"_id": record.participant_id},
+                {"$set": {"event_id": record.event_id, f"changes.{_field(record.key)}": noted}}, upsert=True,
+            )
 
     async def for_recipient(self, participant_id: str) -> list[PendingRecord]:
-        document = await self.collection.find_one({"_id": participant_id})
-        records = [PendingRecord(**r) for r in (document or {}).get("changes", {}).values()]
+        document = await self.collection.find_one({"_id": participant_id}) or {}
+        changes, told = document.get("changes", {}), document.get("told", {})
+        newest: dict[str, str] = {}  # message type -> field of the newest record that replaces older ones
+        for field, noted in changes.items():
+            if noted.get("replaces") and field not in told:
+                current = newest.get(noted["message_type"])
+                if current is None or changes[current]["arrived_at"] < noted["arrived_at"]:
+                    newest[noted["message_type"]] = field
+        dropped = [f for f, noted in changes.items()
+                   if f in told or (noted.get("replaces") and newest.get(noted["message_type"]) != f)]
+        if dropped:
+            async with self._recipients.hold(participant_id):
+                await self.collection.update_one({"_id": participant_id}, {"$unset": {f"changes.{f}": "" for f in dropped}})
+        records = [_pending(noted) for f, noted in changes.items() if f not in dropped]
         return sorted(records, key=lambda r: r.arrived_at)
 
     async def remove(self, participant_id: str, keys: Sequence[str]) -> None:
@@ -165,6 +175,10 @@ class MongoPendingChanges:
     async def forget(self, participant_id: str) -> None:
         async with self._recipients.hold(participant_id):
             await self.collection.delete_one({"_id": participant_id})
+
+
+def _pending(noted: dict[str, Any]) -> PendingRecord:
+    return PendingRecord(**{k: v for k, v in noted.items() if k != "replaces"})
 
 
 def _field(key: str) -> str:

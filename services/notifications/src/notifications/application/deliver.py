@@ -32,7 +32,9 @@ from ..domain import (
     due_bursts,
     message_id_for,
 )
-from .changes_from_messages import DIGEST_TYPES, MissingParticipant, build_change, event_info, recipient_of
+from .changes_from_messages import (
+    DIGEST_TYPES, Lookup, MissingParticipant, build_change, event_info, recipient_of, remembering,
+)
 from .due_queue import DueQueue
 from .ports import Deliveries, Directory, MailTransport, PendingChanges, PendingRecord, SmtpFailure
 
@@ -96,7 +98,8 @@ class Delivery:
         later = [r.due_at for r in pending if r not in records]
         if later:
             self.due.schedule(participant_id, min(later))
-        recipient = await self._directory.recipient(participant_id)
+        lookup = remembering(self._directory.recipient)  # fresh from the store for each e-mail (erasure)
+        recipient = await lookup(participant_id)
         if recipient is None or not recipient.active:
             await self._pending.remove(participant_id, [r.key for r in records])
             return 0
@@ -104,7 +107,7 @@ class Delivery:
         changes = []
         for record in records:
             try:
-                changes.append(PendingChange(change=await self._change(record), arrived_at=record.arrived_at))
+                changes.append(PendingChange(change=await self._change(record, lookup), arrived_at=record.arrived_at))
             except MissingParticipant:
                 await self._pending.remove(participant_id, [record.key])  # someone named was erased meanwhile
         policy = GatheringPolicy(window=dt.timedelta(0), max_changes_per_email=self._policy.max_changes_per_email)
@@ -117,18 +120,21 @@ class Delivery:
             )
             await self._pending.remove(participant_id, burst.change_keys)
             if delivery is not None:
-                await self._attempt(delivery, now)
+                await self._attempt(delivery, now, lookup)
                 sent += 1
         return sent
 
-    async def _change(self, record: PendingRecord) -> Any:
+    @staticmethod
+    async def _change(record: PendingRecord, lookup: Lookup) -> Any:
         return await build_change(
-            record.message_type, record.data, change_id=record.change_id, occurred_at=record.occurred_at, recipient_id=record.participant_id, lookup=self._directory.recipient,
+            record.message_type, record.data, change_id=record.change_id, occurred_at=record.occurred_at,
+            recipient_id=record.participant_id, lookup=lookup,
         )
 
-    async def _attempt(self, delivery: dict[str, Any], now: dt.datetime) -> None:
+    async def _attempt(self, delivery: dict[str, Any], now: dt.datetime, lookup: Lookup | None = None) -> None:
         key, participant_id = delivery["_id"], delivery["participant_id"]
-        recipient = await self._directory.recipient(participant_id)
+        lookup = lookup or remembering(self._directory.recipient)
+        recipient = await lookup(participant_id)
         event = await self._directory.event(delivery["event_id"])
         if recipient is None or not recipient.active or event is None:
             await self._deliveries.finish(key, "dropped", "", "recipient erased or withdrawn", [])
@@ -137,7 +143,7 @@ class Delivery:
         for stored in delivery["changes"]:
             record = PendingRecord(**stored)
             try:
-                changes.append(await self._change(record))
+                changes.append(await self._change(record, lookup))
             except MissingParticipant:
                 continue
         if not changes:

@@ -64,8 +64,8 @@ class PendingChanges(Protocol):
     """Changes waiting to be mailed, one document per recipient (read by id, never scanned on the hot path)."""
 
     async def add(self, record: PendingRecord, replace: bool = False) -> None:
-        """Keep ``record`` unless its key is waiting already or was removed before (told: a change is mailed once);
-        ``replace`` drops the waiting records of the same message type."""
+        """Keep ``record`` unless its key was removed before (told: a change is mailed once); a key waiting already is
+        kept once. ``replace``: the record replaces the waiting records of the same message type."""
         ...
 
     async def for_recipient(self, participant_id: str) -> list[PendingRecord]: ...
