@@ -76,10 +76,12 @@ class OutboxRelay:
         self._locks = KeyedLocks()
         self._retry: set[tuple[str, Any]] = set()
         self.relayed = 0
-        self.id_filters_only = False
-        """Set for FerretDB 1.x, which answers only an exact ``_id`` filter from its index and reads the whole
-        collection for any other: a ``guard`` is then checked by reading the document by id first. FerretDB applies an
-        update as read, change and write anyway, so the guard is no weaker than before; MongoDB keeps it atomic."""
+        self.guards_in_store = True
+        """False for FerretDB 1.x: it answers only an exact ``_id`` filter from its index and reads (and decodes) the
+        whole collection for any other, and it applies an update as read, change and write in separate transactions,
+        so a ``guard`` there costs a scan yet excludes no concurrent writer. Writes then filter by id alone: the local
+        stack runs one process per service, whose inbox handles an event's messages one at a time. MongoDB
+        (compose, several replicas) keeps the guard, atomically."""
 
     def watch(self, collection: AsyncCollection) -> None:
         self._collections[collection.name] = collection
@@ -117,10 +119,7 @@ class OutboxRelay:
         document, then publish the messages. With ``guard`` (fields and the values they must have) the update may match nothing:
         then nothing is written or published and the answer is False."""
         await self.before_write(collection, [document_id])
-        if guard and self.id_filters_only:
-            current = await collection.find_one({"_id": document_id}, {name: 1 for name in guard})
-            if current is None or any(current.get(name) != value for name, value in guard.items()):
-                return False
+        if not self.guards_in_store:
             guard = None
         outbox = outbox_fields(messages)
         result = await collection.update_one(

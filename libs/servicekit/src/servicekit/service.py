@@ -131,7 +131,7 @@ class ServiceRuntime:
 
     @contextlib.asynccontextmanager
     async def _lifespan(self, app: Starlette) -> AsyncIterator[None]:
-        self.relay.id_filters_only = await is_ferretdb(self.mongo)
+        self.relay.guards_in_store = not await is_ferretdb(self.mongo)
         for hook in self._startup:
             await hook()
         self._subscribe()

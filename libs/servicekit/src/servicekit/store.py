@@ -25,7 +25,7 @@ async def update_in_batches(collection: AsyncCollection, updates: Sequence[Updat
 
 async def is_ferretdb(client: AsyncMongoClient) -> bool:
     """FerretDB 1.x answers only an exact ``_id`` filter from its index; every other filter reads the whole collection
-    (ADR 0006). Callers that must filter on more than the id read by id first when this is true."""
+    (ADR 0006), and it applies an update as read, change and write in separate transactions."""
     info = await client.admin.command("buildInfo")
     return "ferretdbVersion" in info
 
