@@ -40,7 +40,7 @@ class InMemoryDirectory:
         self.events: dict[str, dict[str, Any]] = {}
         self.meetings: dict[str, dict[str, Any]] = {}
 
-    async def recipient(self, participant_id: str) -> RecipientRecord | None:
+    async def recipient(self, participant_id: str, *, fresh: bool = False) -> RecipientRecord | None:
         return self.recipients.get(participant_id)
 
     async def recipients_of(self, event_id: str) -> list[RecipientRecord]:

@@ -23,6 +23,10 @@ from ..application.ports import PendingRecord, RecipientRecord
 # when it learns a change, another replica of the service within this many seconds.
 EVENT_COPY_SECONDS = 5.0
 
+# Every change names people, and every e-mail its partners: they are read from copies this old at most (this process
+# drops a copy at once when it learns a change). The addressee of an e-mail is read fresh right before sending.
+RECIPIENT_COPY_SECONDS = 5.0
+
 
 class MongoDirectory:
     def __init__(self, database: AsyncDatabase) -> None:
@@ -30,18 +34,27 @@ class MongoDirectory:
         self.recipients = database["recipients"]
         self.meetings = database["meetings"]
         self._event_copies: dict[str, tuple[float, dict[str, Any]]] = {}
+        self._recipient_copies: dict[str, tuple[float, RecipientRecord]] = {}
 
     async def ensure_indexes(self) -> None:
         await self.recipients.create_index("event_id")
         await self.meetings.create_index("participants")
 
-    async def recipient(self, participant_id: str) -> RecipientRecord | None:
+    async def recipient(self, participant_id: str, *, fresh: bool = False) -> RecipientRecord | None:
+        copy = self._recipient_copies.get(participant_id)
+        if copy is not None and not fresh and time.monotonic() - copy[0] < RECIPIENT_COPY_SECONDS:
+            return copy[1]
         document = await self.recipients.find_one({"_id": participant_id})
         if document is None:
-            return None
+            return None  # not kept: the person may register any moment
         if document.get("erased"):
-            return RecipientRecord(participant_id, document["event_id"], "", "", "en", "", "", active=False)
-        return _recipient(document)
+            record = RecipientRecord(participant_id, document["event_id"], "", "", "en", "", "", active=False)
+        else:
+            record = _recipient(document)
+        if len(self._recipient_copies) > 20_000:
+            self._recipient_copies.clear()
+        self._recipient_copies[participant_id] = (time.monotonic(), record)
+        return record
 
     async def recipients_of(self, event_id: str) -> list[RecipientRecord]:
         return [_recipient(d) async for d in self.recipients.find({"event_id": event_id, "active": True})]
@@ -54,15 +67,18 @@ class MongoDirectory:
         stored = await self.recipients.find_one({"_id": participant_id}, {"erased": 1})
         if not (stored or {}).get("erased"):
             await self.recipients.update_one({"_id": participant_id}, {"$set": document}, upsert=True)
+        self._recipient_copies.pop(participant_id, None)  # after the write: a read in flight may have kept the old
 
     async def deactivate_recipient(self, participant_id: str) -> None:
         await self.recipients.update_one({"_id": participant_id}, {"$set": {"active": False}})
+        self._recipient_copies.pop(participant_id, None)
 
     async def erase_recipient(self, participant_id: str, event_id: str) -> None:
         """Keep only the fact that the id was erased, so late messages about the person are dropped, not parked."""
         await self.recipients.replace_one(
             {"_id": participant_id}, {"event_id": event_id, "active": False, "erased": True}, upsert=True
         )
+        self._recipient_copies.pop(participant_id, None)
 
     async def event(self, event_id: str) -> dict[str, Any] | None:
         copy = self._event_copies.get(event_id)
@@ -118,8 +134,8 @@ class MongoPendingChanges:
     the hashes of the keys already handed to the delivery, so the same change noted again (re-announced with a new
     message id) is not mailed again, even when the first e-mail carried it among others.
 
-    Noting a change is one update without a read: what it must not add (a change told already, a suggestion list
-    that a newer one replaces) is dropped when the delivery reads the document, which it does once per e-mail."""
+    Noting a change is one update without a read (a suggestion list also reads, to replace the waiting one): a change
+    told already is dropped when the delivery reads the document, which it does once per e-mail."""
 
     def __init__(self, database: AsyncDatabase) -> None:
         self.collection = database["pending_changes"]
@@ -132,28 +148,25 @@ class MongoPendingChanges:
         return None
 
     async def add(self, record: PendingRecord, replace: bool = False) -> None:
-        noted = {**asdict(record), "replaces": replace}
+        field = _field(record.key)
+        update: dict[str, Any] = {"$set": {"event_id": record.event_id, f"changes.{field}": asdict(record)}}
         async with self._recipients.hold(record.participant_id):
-            await self.collection.update_one(
-                {"_id": record.participant_id},
-                {"$set": {"event_id": record.event_id, f"changes.{_field(record.key)}": noted}}, upsert=True,
-            )
+            if replace:  # drop the waiting ones now: suggestion lists are large, and come often while people register
+                document = await self.collection.find_one({"_id": record.participant_id}) or {}
+                stale = [f for f, r in document.get("changes", {}).items()
+                         if r["message_type"] == record.message_type and f != field]
+                if stale:
+                    update["$unset"] = {f"changes.{f}": "" for f in stale}
+            await self.collection.update_one({"_id": record.participant_id}, update, upsert=True)
 
     async def for_recipient(self, participant_id: str) -> list[PendingRecord]:
         document = await self.collection.find_one({"_id": participant_id}) or {}
         changes, told = document.get("changes", {}), document.get("told", {})
-        newest: dict[str, str] = {}  # message type -> field of the newest record that replaces older ones
-        for field, noted in changes.items():
-            if noted.get("replaces") and field not in told:
-                current = newest.get(noted["message_type"])
-                if current is None or changes[current]["arrived_at"] < noted["arrived_at"]:
-                    newest[noted["message_type"]] = field
-        dropped = [f for f, noted in changes.items()
-                   if f in told or (noted.get("replaces") and newest.get(noted["message_type"]) != f)]
+        dropped = [f for f in changes if f in told]
         if dropped:
             async with self._recipients.hold(participant_id):
                 await self.collection.update_one({"_id": participant_id}, {"$unset": {f"changes.{f}": "" for f in dropped}})
-        records = [_pending(noted) for f, noted in changes.items() if f not in dropped]
+        records = [PendingRecord(**noted) for f, noted in changes.items() if f not in dropped]
         return sorted(records, key=lambda r: r.arrived_at)
 
     async def remove(self, participant_id: str, keys: Sequence[str]) -> None:
@@ -175,10 +188,6 @@ class MongoPendingChanges:
     async def forget(self, participant_id: str) -> None:
         async with self._recipients.hold(participant_id):
             await self.collection.delete_one({"_id": participant_id})
-
-
-def _pending(noted: dict[str, Any]) -> PendingRecord:
-    return PendingRecord(**{k: v for k, v in noted.items() if k != "replaces"})
 
 
 def _field(key: str) -> str:

@@ -98,7 +98,7 @@ class Delivery:
         later = [r.due_at for r in pending if r not in records]
         if later:
             self.due.schedule(participant_id, min(later))
-        lookup = remembering(self._directory.recipient)  # fresh from the store for each e-mail (erasure)
+        lookup = remembering(self._directory.recipient)
         recipient = await lookup(participant_id)
         if recipient is None or not recipient.active:
             await self._pending.remove(participant_id, [r.key for r in records])
@@ -134,7 +134,7 @@ class Delivery:
     async def _attempt(self, delivery: dict[str, Any], now: dt.datetime, lookup: Lookup | None = None) -> None:
         key, participant_id = delivery["_id"], delivery["participant_id"]
         lookup = lookup or remembering(self._directory.recipient)
-        recipient = await lookup(participant_id)
+        recipient = await self._directory.recipient(participant_id, fresh=True)
         event = await self._directory.event(delivery["event_id"])
         if recipient is None or not recipient.active or event is None:
             await self._deliveries.finish(key, "dropped", "", "recipient erased or withdrawn", [])

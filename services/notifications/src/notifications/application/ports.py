@@ -41,7 +41,10 @@ class PendingRecord:
 class Directory(Protocol):
     """Who the recipients are and what the events look like, as learnt from the registrations and events topics."""
 
-    async def recipient(self, participant_id: str) -> RecipientRecord | None: ...
+    async def recipient(self, participant_id: str, *, fresh: bool = False) -> RecipientRecord | None:
+        """The person, possibly from a copy a few seconds old; ``fresh``: as stored now (the addressee of an e-mail
+        about to be sent, so nobody erased a moment ago is mailed)."""
+        ...
 
     async def recipients_of(self, event_id: str) -> list[RecipientRecord]: ...
 
