@@ -10,6 +10,7 @@ import pytest
 
 from contracts.matching import MatchDecisionSubmitted
 from contracts.operator import PublishEvent
+from scheduling.adapters.mongo import MongoSchedules
 from support.kafka import envelope_bytes, publish_raw, random_event_id
 from support.mail import calendar_parts, wait_for_mail
 from support.samples import (
@@ -95,7 +96,7 @@ async def test_a_registration_becomes_an_email_with_a_calendar_invitation(produc
     assert await mongo["registration"]["participants"].count_documents({"event_id": event_id, "status": "active"}) == 3
     match = await mongo["matching"]["matches"].find_one({"event_id": event_id})
     assert match["state"] == "accepted"
-    book = await mongo["scheduling"]["schedules"].find_one({"_id": event_id})
+    book = await MongoSchedules(mongo["scheduling"], relay=None).load(event_id)
     assert [m["state"] for m in book["meetings"].values()] == ["placed"]
     sent = await mongo["notifications"]["deliveries"].count_documents({"event_id": event_id, "status": "sent"})
     assert sent >= 2

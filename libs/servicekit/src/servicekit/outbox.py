@@ -20,6 +20,7 @@ from typing import Any
 
 import structlog
 from pymongo import UpdateOne
+from pymongo.errors import DuplicateKeyError
 from pymongo.asynchronous.collection import AsyncCollection
 
 from contracts.base import Message
@@ -76,12 +77,6 @@ class OutboxRelay:
         self._locks = KeyedLocks()
         self._retry: set[tuple[str, Any]] = set()
         self.relayed = 0
-        self.guards_in_store = True
-        """False for FerretDB 1.x: it answers only an exact ``_id`` filter from its index and reads (and decodes) the
-        whole collection for any other, and it applies an update as read, change and write in separate transactions,
-        so a ``guard`` there costs a scan yet excludes no concurrent writer. Writes then filter by id alone: the local
-        stack runs one process per service, whose inbox handles an event's messages one at a time. MongoDB
-        (compose, several replicas) keeps the guard, atomically."""
 
     def watch(self, collection: AsyncCollection) -> None:
         self._collections[collection.name] = collection
@@ -113,21 +108,31 @@ class OutboxRelay:
 
     async def write(
         self, collection: AsyncCollection, document_id: Any, messages: Iterable[Outgoing], *, fields: dict[str, Any],
-        also: dict[str, Any] | None = None, guard: dict[str, Any] | None = None, upsert: bool = True,
+        also: dict[str, Any] | None = None, upsert: bool = True,
     ) -> bool:
         """Set ``fields`` (plus the other operators in ``also``) and the messages they cause in one update of one
-        document, then publish the messages. With ``guard`` (fields and the values they must have) the update may match nothing:
-        then nothing is written or published and the answer is False."""
+        document, then publish the messages. Without ``upsert`` a missing document is not written, nothing is
+        published, and the answer is False."""
         await self.before_write(collection, [document_id])
-        if not self.guards_in_store:
-            guard = None
         outbox = outbox_fields(messages)
         result = await collection.update_one(
-            {"_id": document_id, **(guard or {})}, {"$set": {**fields, **outbox}, **(also or {})}, upsert=upsert
+            {"_id": document_id}, {"$set": {**fields, **outbox}, **(also or {})}, upsert=upsert
         )
         if result.matched_count == 0 and result.upserted_id is None:
             return False
         await self.after_write(collection, [(document_id, outbox)])
+        return True
+
+    async def insert(self, collection: AsyncCollection, document: dict[str, Any], messages: Iterable[Outgoing]) -> bool:
+        """Insert ``document`` with the messages it causes as its outbox, then publish them. False when a document
+        with its ``_id`` exists already: then nothing is written or published. The unique ``_id`` makes this an
+        atomic compare-and-set on every store, FerretDB included."""
+        outbox = outbox_fields(messages)
+        try:
+            await collection.insert_one({**document, **outbox})
+        except DuplicateKeyError:
+            return False
+        await self.after_write(collection, [(document["_id"], outbox)])
         return True
 
     async def relay_many(self, collection: AsyncCollection, document_ids: list[Any]) -> int:

@@ -34,7 +34,7 @@ from .outbox import OutboxRelay
 from .parking import ParkingLot
 from .records import Record
 from .settings import ServiceSettings
-from .store import StoreTimings, is_ferretdb
+from .store import StoreTimings
 
 log = structlog.get_logger()
 
@@ -131,7 +131,6 @@ class ServiceRuntime:
 
     @contextlib.asynccontextmanager
     async def _lifespan(self, app: Starlette) -> AsyncIterator[None]:
-        self.relay.guards_in_store = not await is_ferretdb(self.mongo)
         for hook in self._startup:
             await hook()
         self._subscribe()

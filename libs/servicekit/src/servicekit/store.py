@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from prometheus_client import Counter, Histogram
-from pymongo import AsyncMongoClient, UpdateOne
+from pymongo import UpdateOne
 from pymongo.monitoring import CommandFailedEvent, CommandListener, CommandStartedEvent, CommandSucceededEvent
 from pymongo.asynchronous.collection import AsyncCollection
 
@@ -21,13 +21,6 @@ async def update_in_batches(collection: AsyncCollection, updates: Sequence[Updat
     """Apply ``updates`` (unordered) in batches small enough for every supported store."""
     for start in range(0, len(updates), UPDATES_PER_BATCH):
         await collection.bulk_write(list(updates[start:start + UPDATES_PER_BATCH]), ordered=False)
-
-
-async def is_ferretdb(client: AsyncMongoClient) -> bool:
-    """FerretDB 1.x answers only an exact ``_id`` filter from its index; every other filter reads the whole collection
-    (ADR 0006), and it applies an update as read, change and write in separate transactions."""
-    info = await client.admin.command("buildInfo")
-    return "ferretdbVersion" in info
 
 
 STORE_SECONDS = Histogram(

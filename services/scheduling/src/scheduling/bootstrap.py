@@ -14,6 +14,6 @@ def build(settings: SchedulingSettings | None = None) -> ServiceRuntime:
     settings = settings or SchedulingSettings()
     runtime = ServiceRuntime("scheduling", settings)
     schedules = MongoSchedules(runtime.database, runtime.relay)
-    runtime.watch_outbox(schedules.collection)
+    runtime.watch_outbox(schedules.collection, schedules.journal)
     register_consumers(runtime, Desk(schedules))
     return runtime

@@ -10,6 +10,7 @@ import pytest
 from contracts.matching import MatchAccepted, MatchCancelled
 from contracts.operator import OptimiseSchedule, PublishEvent
 from contracts.registrations import RegistrationWithdrawalRequested
+from scheduling.adapters.mongo import MongoSchedules
 from registration.domain.identity import participant_id_for
 from support.kafka import envelope_bytes, publish_raw, random_event_id
 from support.samples import event_draft, registration
@@ -150,7 +151,8 @@ async def test_the_operator_optimises_and_gets_figures_and_no_broken_rule(produc
     assert report["placed"] == len(pairs) and report["unplaced"] == 0
     assert report["lower_bound"] <= report["breaks_after"] <= report["breaks_before"]
 
-    book = await mongo["scheduling"]["schedules"].find_one({"_id": scenario.event_id})
+    book = await MongoSchedules(mongo["scheduling"], relay=None).load(scenario.event_id)
+    assert len(book["meetings"]) == len(pairs)
     seats = [(p, m["slot"]) for m in book["meetings"].values() for p in (m["a"], m["b"])]
     assert len(seats) == len(set(seats)), "nobody is in two meetings at once"
     tables = [(m["slot"], m["table"]) for m in book["meetings"].values()]

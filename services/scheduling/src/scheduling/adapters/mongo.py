@@ -1,31 +1,51 @@
-"""MongoDB store of the scheduling service: one document per event with its whole schedule and its outbox."""
+"""MongoDB store of the scheduling service: each event's schedule is a snapshot document plus a journal of changes
+(ADR 0004).
+
+A change (a placement and the meetings it moved, a grid edit, an optimisation) is one journal document, inserted
+with the messages it causes as its outbox. Its ``_id`` is the event id and the schedule's new version, so two writers
+of one version cannot both succeed: the insert is the version check, atomic on MongoDB and FerretDB alike. Writing
+a change costs as much as the change, not as much as the whole schedule. Every ``COMPACT_EVERY`` versions the
+snapshot is rewritten and the journal entries two compactions old are deleted (one interval stays, so a slower
+writer that overwrites the snapshot with an older one loses nothing).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
 
+from pymongo import DeleteOne, UpdateOne
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
 from servicekit.outbox import OutboxRelay, Outgoing
+from servicekit.store import UPDATES_PER_BATCH
+
+COMPACT_EVERY = 50
+"""Journal entries between two snapshots: a process that loads a schedule reads at most twice this many."""
 
 
 class MongoSchedules:
     def __init__(self, database: AsyncDatabase, relay: OutboxRelay) -> None:
         self.collection = database["schedules"]
+        self.journal = database["schedule_changes"]
         self._relay = relay
 
     async def load(self, event_id: str) -> dict[str, Any] | None:
-        document = await self.collection.find_one({"_id": event_id}, {"outbox": 0})
-        if document is None:
+        snapshot = await self.collection.find_one({"_id": event_id}, {"outbox": 0})
+        if snapshot is None:
             return None
-        document.pop("_id")
-        return document
+        state = {k: v for k, v in snapshot.items() if k not in ("_id", "journal_from")}
+        while True:  # one lookup by id per entry (FerretDB indexes nothing but _id)
+            entry = await self.journal.find_one({"_id": _entry_id(event_id, state["version"] + 1)}, {"changes": 1})
+            if entry is None:
+                return state
+            apply_changes(state, {change["path"]: change["value"] for change in entry["changes"]})
+            state["version"] += 1
 
     async def create(self, event_id: str, state: dict[str, Any], messages: Sequence[Outgoing]) -> None:
         try:
-            await self.collection.insert_one({"_id": event_id, **state, "outbox": {}})
+            await self.collection.insert_one({"_id": event_id, **state, "journal_from": state["version"] + 1, "outbox": {}})
         except DuplicateKeyError:
             return
         if messages:
@@ -34,7 +54,44 @@ class MongoSchedules:
     async def update(
         self, event_id: str, expected_version: int, changes: dict[str, Any], messages: Sequence[Outgoing]
     ) -> bool:
-        return await self._relay.write(
-            self.collection, event_id, messages, fields=changes, also={"$inc": {"version": 1}},
-            guard={"version": expected_version}, upsert=False,
-        )
+        version = expected_version + 1
+        entry = {
+            "_id": _entry_id(event_id, version), "event_id": event_id, "version": version,
+            "changes": [{"path": path, "value": value} for path, value in changes.items()],  # keys may hold no dots
+        }
+        if not await self._relay.insert(self.journal, entry, messages):
+            return False  # someone else wrote this version first
+        if version % COMPACT_EVERY == 0:
+            await self._compact(event_id)
+        return True
+
+    async def forget_history(self, event_id: str) -> None:
+        await self._compact(event_id, scrub=True)
+
+    async def _compact(self, event_id: str, scrub: bool = False) -> None:
+        previous = await self.collection.find_one({"_id": event_id}, {"version": 1, "journal_from": 1})
+        state = await self.load(event_id)
+        if previous is None or state is None:
+            return
+        await self.collection.update_one({"_id": event_id}, {"$set": {**state, "journal_from": previous["version"] + 1}})
+        first = previous.get("journal_from", previous["version"] + 1)  # a snapshot written before the journal: none
+        obsolete = [DeleteOne({"_id": _entry_id(event_id, v)}) for v in range(first, previous["version"] + 1)]
+        if scrub:  # every entry up to now loses its changes; its outbox stays until the relay is surely done with it
+            obsolete += [UpdateOne({"_id": _entry_id(event_id, v)}, {"$unset": {"changes": ""}})
+                         for v in range(previous["version"] + 1, state["version"] + 1)]
+        for start in range(0, len(obsolete), UPDATES_PER_BATCH):
+            await self.journal.bulk_write(obsolete[start:start + UPDATES_PER_BATCH], ordered=False)
+
+
+def apply_changes(state: dict[str, Any], changes: dict[str, Any]) -> None:
+    """Apply dotted-path ``$set`` changes (as ``Book.changes`` makes them) to a loaded state."""
+    for path, value in changes.items():
+        *parents, last = path.split(".")
+        target = state
+        for name in parents:
+            target = target.setdefault(name, {})
+        target[last] = value
+
+
+def _entry_id(event_id: str, version: int) -> str:
+    return f"{event_id}/{version:09d}"

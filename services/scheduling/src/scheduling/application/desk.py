@@ -38,8 +38,9 @@ class Desk:
         self._cache[event_id] = book
         return book
 
-    async def change(self, event_id: str, operation: Operation) -> list[Outgoing]:
-        """Apply ``operation`` to the event's book and commit; WaitFor when the event is not known yet."""
+    async def change(self, event_id: str, operation: Operation, *, forget_history: bool = False) -> list[Outgoing]:
+        """Apply ``operation`` to the event's book and commit; WaitFor when the event is not known yet.
+        ``forget_history``: keep no earlier version of the schedule (an erasure)."""
         async with self.lock(event_id):
             for _ in range(5):
                 book = await self.book(event_id)
@@ -55,6 +56,8 @@ class Desk:
                     self._cache.pop(event_id, None)  # the in-memory timetable may be half changed
                     raise
                 if committed:
+                    if forget_history:
+                        await self._store.forget_history(event_id)
                     book.state["version"] += 1
                     book.touched.clear()
                     book.touched_participants.clear()

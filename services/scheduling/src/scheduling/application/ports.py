@@ -9,8 +9,8 @@ from servicekit.outbox import Outgoing
 
 
 class ScheduleStore(Protocol):
-    """One document per event holds its whole schedule, so a placement that moves other meetings is one atomic write
-    together with the messages it causes (FerretDB has no multi-document transactions)."""
+    """Each change of an event's schedule is one atomic write together with the messages it causes, even when a
+    placement moves other meetings (FerretDB has no multi-document transactions; ADR 0004)."""
 
     async def load(self, event_id: str) -> dict[str, Any] | None: ...
 
@@ -19,6 +19,10 @@ class ScheduleStore(Protocol):
     async def update(
         self, event_id: str, expected_version: int, changes: dict[str, Any], messages: Sequence[Outgoing]
     ) -> bool:
-        """Set ``changes`` (dotted paths) if the stored version is still ``expected_version``; False when someone
-        else changed the schedule first."""
+        """Record ``changes`` (dotted paths) as version ``expected_version + 1``; False when someone else changed the
+        schedule first."""
+        ...
+
+    async def forget_history(self, event_id: str) -> None:
+        """Keep only the schedule as it is now: earlier versions may name a person who was just erased."""
         ...

@@ -36,7 +36,10 @@ def register_consumers(runtime: ServiceRuntime, desk: Desk) -> None:
         await desk.change(envelope.event_id, lambda book: participant_leaves(book, message.participant_id, envelope, erase=False))
 
     async def on_erased(envelope: Envelope, message: ParticipantErased) -> None:
-        await desk.change(envelope.event_id, lambda book: participant_leaves(book, message.participant_id, envelope, erase=True))
+        await desk.change(
+            envelope.event_id, lambda book: participant_leaves(book, message.participant_id, envelope, erase=True),
+            forget_history=True,
+        )
 
     async def on_accepted(envelope: Envelope, message: MatchAccepted) -> None:
         await desk.change(envelope.event_id, lambda book: accept_match(book, message, envelope))
