@@ -134,8 +134,8 @@ class MongoPendingChanges:
     the hashes of the keys already handed to the delivery, so the same change noted again (re-announced with a new
     message id) is not mailed again, even when the first e-mail carried it among others.
 
-    Noting a change is one update without a read (a suggestion list also reads, to replace the waiting one): a change
-    told already is dropped when the delivery reads the document, which it does once per e-mail."""
+    Noting a change is one update without a read: a change told already is dropped when the delivery reads the
+    document, which it does once per e-mail."""
 
     def __init__(self, database: AsyncDatabase) -> None:
         self.collection = database["pending_changes"]
@@ -148,25 +148,25 @@ class MongoPendingChanges:
         return None
 
     async def add(self, record: PendingRecord, replace: bool = False) -> None:
-        field = _field(record.key)
-        update: dict[str, Any] = {"$set": {"event_id": record.event_id, f"changes.{field}": asdict(record)}}
+        # A record that replaces the waiting one of its type (a suggestion list) has one field per type, so the newer
+        # overwrites the older in the same write.
+        field = _field(f"replaces:{record.message_type}" if replace else record.key)
         async with self._recipients.hold(record.participant_id):
-            if replace:  # drop the waiting ones now: suggestion lists are large, and come often while people register
-                document = await self.collection.find_one({"_id": record.participant_id}) or {}
-                stale = [f for f, r in document.get("changes", {}).items()
-                         if r["message_type"] == record.message_type and f != field]
-                if stale:
-                    update["$unset"] = {f"changes.{f}": "" for f in stale}
-            await self.collection.update_one({"_id": record.participant_id}, update, upsert=True)
+            await self.collection.update_one(
+                {"_id": record.participant_id},
+                {"$set": {"event_id": record.event_id, f"changes.{field}": asdict(record)}}, upsert=True,
+            )
 
     async def for_recipient(self, participant_id: str) -> list[PendingRecord]:
         document = await self.collection.find_one({"_id": participant_id}) or {}
-        changes, told = document.get("changes", {}), document.get("told", {})
-        dropped = [f for f in changes if f in told]
-        if dropped:
-            async with self._recipients.hold(participant_id):
-                await self.collection.update_one({"_id": participant_id}, {"$unset": {f"changes.{f}": "" for f in dropped}})
-        records = [PendingRecord(**noted) for f, noted in changes.items() if f not in dropped]
+        if _told_fields(document):
+            async with self._recipients.hold(participant_id):  # read again: no change may come between read and unset
+                document = await self.collection.find_one({"_id": participant_id}) or {}
+                told = _told_fields(document)
+                if told:
+                    await self.collection.update_one({"_id": participant_id}, {"$unset": {f"changes.{f}": "" for f in told}})
+        told = _told_fields(document)
+        records = [PendingRecord(**r) for f, r in document.get("changes", {}).items() if f not in told]
         return sorted(records, key=lambda r: r.arrived_at)
 
     async def remove(self, participant_id: str, keys: Sequence[str]) -> None:
@@ -188,6 +188,12 @@ class MongoPendingChanges:
     async def forget(self, participant_id: str) -> None:
         async with self._recipients.hold(participant_id):
             await self.collection.delete_one({"_id": participant_id})
+
+
+def _told_fields(document: dict[str, Any]) -> list[str]:
+    """Fields of ``changes`` whose record was told already (noted again, or a suggestion list sent meanwhile)."""
+    told = document.get("told", {})
+    return [f for f, r in document.get("changes", {}).items() if _field(r["key"]) in told]
 
 
 def _field(key: str) -> str:
