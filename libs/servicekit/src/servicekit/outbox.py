@@ -20,8 +20,8 @@ from typing import Any
 
 import structlog
 from pymongo import UpdateOne
-from pymongo.errors import DuplicateKeyError
 from pymongo.asynchronous.collection import AsyncCollection
+from pymongo.errors import DuplicateKeyError
 
 from contracts.base import Message
 from contracts.envelope import Envelope, new_envelope

@@ -7,8 +7,8 @@ from typing import Any
 
 from prometheus_client import Counter, Histogram
 from pymongo import UpdateOne
-from pymongo.monitoring import CommandFailedEvent, CommandListener, CommandStartedEvent, CommandSucceededEvent
 from pymongo.asynchronous.collection import AsyncCollection
+from pymongo.monitoring import CommandFailedEvent, CommandListener, CommandStartedEvent, CommandSucceededEvent
 
 # FerretDB 1.x opens an SQLite read for every update in a batch and keeps it open until the whole batch is done; a
 # database has at most 100 SQLite connections. One batch of 100 updates therefore waits for itself forever, and a
@@ -27,7 +27,6 @@ STORE_SECONDS = Histogram(
     "store_command_seconds", "Time of one store command, by command and collection", ["command", "collection"],
     buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5),
 )
-
 
 STORE_SCANS = Counter(
     "store_scans_total",

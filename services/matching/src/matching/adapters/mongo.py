@@ -116,25 +116,25 @@ class MongoSuggestions:
         self._relay = relay
         self._last_version = 0
 
-    async def save_many(
-        self, event_id: str, lists: Sequence[tuple[str, list[dict[str, Any]], Callable[[int], Sequence[Outgoing]]]]
-    ) -> None:
-        """Store several lists, each with its next version and its announcement in the same document write."""
+    async def save_many(self, event_id: str, lists: Sequence[tuple[str, Callable[[int], Sequence[Outgoing]]]]) -> None:
+        """Give several lists their next version, each with its announcement in the same document write. The list itself
+        travels only in the announcement: storing it as well doubled every write (a registration in a large event
+        changes dozens of lists)."""
         if not lists:
             return
-        ids = [participant_id for participant_id, _, _ in lists]
+        ids = [participant_id for participant_id, _ in lists]
         await self._relay.before_write(self.collection, ids)
         # The version only has to grow with every change of a list: the clock in microseconds does, without a read
         # per list (one event's lists are written by one consumer at a time).
         version = max(time.time_ns() // 1000, self._last_version + 1)
         self._last_version = version
         writes, outboxes = [], []
-        for participant_id, suggestions, messages_for in lists:
+        for participant_id, messages_for in lists:
             outbox = outbox_fields(messages_for(version))
             outboxes.append((participant_id, outbox))
             writes.append(UpdateOne(
                 {"_id": participant_id},
-                {"$set": {"event_id": event_id, "suggestions": suggestions, "list_version": version, **outbox}},
+                {"$set": {"event_id": event_id, "list_version": version, **outbox}, "$unset": {"suggestions": ""}},
                 upsert=True,
             ))
         await update_in_batches(self.collection, writes)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any, Protocol
+from typing import Protocol
 
 from contracts.events import EventDetails
 from contracts.registrations import Registration
@@ -43,10 +43,9 @@ class MatchStore(Protocol):
 
 
 class SuggestionStore(Protocol):
-    async def save_many(
-        self, event_id: str, lists: Sequence[tuple[str, list[dict[str, Any]], Callable[[int], Sequence[Outgoing]]]]
-    ) -> None:
-        """Store each (participant, list) with its next list version; ``messages_for(version)`` gives what to publish."""
+    async def save_many(self, event_id: str, lists: Sequence[tuple[str, Callable[[int], Sequence[Outgoing]]]]) -> None:
+        """Give each participant's changed list its next version; ``messages_for(version)`` gives what to publish (the
+        announcement carries the list itself, so the store keeps only the version and the outbox)."""
         ...
 
     async def forget(self, participant_id: str) -> None: ...

@@ -1,4 +1,4 @@
-"""Publishing changed suggestion lists: each list is stored with a growing version and announced in full."""
+"""Publishing changed suggestion lists: each list gets a growing version and is announced in full."""
 
 from __future__ import annotations
 
@@ -33,6 +33,6 @@ async def publish_lists(
             payload = SuggestionsUpdated(participant_id=pid, suggestions=tuple(items), list_version=version)
             return [caused_by(cause, MATCHES, payload, producer=PRODUCER, role=f"{pid}/{version}")]
 
-        lists.append((participant_id, [i.model_dump(mode="json") for i in items], messages_for))
+        lists.append((participant_id, messages_for))
     await store.save_many(event_id, lists)
     return len(lists)
