@@ -30,6 +30,12 @@ def _percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
+def _memory_mb() -> tuple[float, float]:
+    """This process's resident memory now and at its peak (VmRSS, VmHWM), in MB."""
+    fields = dict(line.split(":", 1) for line in Path("/proc/self/status").read_text().splitlines() if ":" in line)
+    return int(fields["VmRSS"].split()[0]) / 1024, int(fields["VmHWM"].split()[0]) / 1024
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--participants", type=int, default=10_000)
@@ -43,9 +49,11 @@ def main() -> None:
     newcomers = generator.event(themes=args.changes // 24, group_size=6,
                                 background=args.changes - (args.changes // 24) * 12).participants
 
+    rss_before, _ = _memory_mb()  # the generated profiles are already in memory, as the service holds them too
     started, cpu_started = time.perf_counter(), time.process_time()
     index = SuggestionIndex.build(event.participants, event.policy, list_size=10)
     build_s, build_cpu_s = time.perf_counter() - started, time.process_time() - cpu_started
+    rss_built, _ = _memory_mb()
 
     def timed(change) -> tuple[float, int]:
         began = time.perf_counter()
@@ -58,6 +66,7 @@ def main() -> None:
         changed = replace(generator.background(), participant_id=original.participant_id)
         replacements.append(timed(lambda c=changed: index.upsert(c)))
     removals = [timed(lambda p=p: index.remove(p.participant_id)) for p in event.participants[-args.changes:]]
+    rss_end, rss_peak = _memory_mb()
 
     rows = []
     for label, runs in (("new registration (upsert)", inserts), ("changed registration (upsert)", replacements),
@@ -70,7 +79,9 @@ def main() -> None:
     table = "\n".join(
         [
             f"Initial build of {len(event.participants):,} participants: **{build_s:.2f} s** wall clock "
-            f"({build_cpu_s:.2f} s CPU).",
+            f"({build_cpu_s:.2f} s CPU). Resident memory of the process: {rss_before:.0f} MB with the profiles "
+            f"loaded, {rss_built:.0f} MB with the index built, {rss_end:.0f} MB after the changes, peak {rss_peak:.0f} MB "
+            "(the matching service holds the same profiles and index for an event of this size).",
             "",
             "| change | count | median | p95 | max | lists changed (mean) |",
             "| --- | --- | --- | --- | --- | --- |",

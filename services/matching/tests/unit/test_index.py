@@ -6,7 +6,7 @@ from __future__ import annotations
 import random
 
 from matching.domain.exposure import gini, top_share
-from matching.domain.features import Features
+from matching.domain.features import Bags, Features
 from matching.domain.index import SuggestionIndex
 from matching.domain.participant import Participant, ProfileItem
 from matching.domain.policy import Policy, Side
@@ -94,7 +94,7 @@ def test_bulk_and_pairwise_scores_agree() -> None:
     rng = random.Random(3)
     people = [random_participant(i, rng) for i in range(120)]
     index = SuggestionIndex.build(people, POLICY)
-    features = {p.participant_id: Features.of(p, index._bags[p.participant_id], index.statistics) for p in people}
+    features = {p.participant_id: Features.of(p, Bags.of(p), index.statistics) for p in people}
     for pid in index.participant_ids[:40]:
         for suggestion in index.suggestions_for(pid):
             assert suggestion.score == pair_score(features[pid], features[suggestion.partner_id])

@@ -81,7 +81,6 @@ class SuggestionIndex:
 
     def _reset(self) -> None:
         self._participants: dict[str, Participant] = {}
-        self._bags: dict[str, Bags] = {}
         self._features: dict[str, Features] = {}
         self._by_request: dict[str, dict[str, float]] = {}
         self._by_offer: dict[str, dict[str, float]] = {}
@@ -163,12 +162,12 @@ class SuggestionIndex:
     def _build(self, participants: list[Participant], statistics: TermStatistics | None) -> None:
         self._reset()
         unique = {p.participant_id: p for p in participants}
-        for p in unique.values():
-            self._participants[p.participant_id] = p
-            self._bags[p.participant_id] = Bags.of(p)
-        self.statistics = statistics or TermStatistics.over(b.all_terms() for b in self._bags.values())
+        # The word bags are needed only to weigh terms and vectorise: kept, they were the largest part of the index.
+        bags = {pid: Bags.of(p) for pid, p in unique.items()}
+        self._participants.update(unique)
+        self.statistics = statistics or TermStatistics.over(b.all_terms() for b in bags.values())
         for pid in self._participants:
-            self._index_features(pid)
+            self._index_features(pid, bags.pop(pid))
         people = list(self._participants.values())
         features = [self._features[p.participant_id] for p in people]
         ranked = rank_everyone(people, features, self._context, [True] * len(people), self.depth)
@@ -240,8 +239,7 @@ class SuggestionIndex:
             self._detach(pid)
             self._unindex(pid)
         self._participants[pid] = participant
-        self._bags[pid] = Bags.of(participant)
-        self._index_features(pid)
+        self._index_features(pid, Bags.of(participant))
         self._attach(pid)
         return self._settle()
 
@@ -251,7 +249,7 @@ class SuggestionIndex:
             return set()
         self._detach(participant_id)
         self._unindex(participant_id)
-        del self._participants[participant_id], self._bags[participant_id]
+        del self._participants[participant_id]
         self._shown.pop(participant_id, None)
         self._accepted.pop(participant_id, None)
         return self._settle() - {participant_id}
@@ -278,8 +276,8 @@ class SuggestionIndex:
 
     # --- the inverted index ------------------------------------------------------------------------------------------
 
-    def _index_features(self, pid: str) -> None:
-        features = Features.of(self._participants[pid], self._bags[pid], self.statistics)
+    def _index_features(self, pid: str, bags: Bags) -> None:
+        features = Features.of(self._participants[pid], bags, self.statistics)
         self._features[pid] = features
         for vector, postings in (
             (features.requests, self._by_request),
