@@ -98,10 +98,10 @@ class Inbox:
         by_event: dict[str, list[Record]] = {}
         ids = []
         for record in records:
-            event_id, message_id = _peek(record)
+            event_id, message_id, type_name = _peek(record)
             by_event.setdefault(event_id or record.key_text or "", []).append(record)
-            if message_id and message_id not in self._recent:
-                ids.append(message_id)
+            if message_id and message_id not in self._recent and self._handles(record.topic, type_name):
+                ids.append(message_id)  # other services' messages on a shared topic are skipped unread
         # One lookup by id each, side by side: FerretDB answers only an exact _id filter from its index (an `$in` would
         # read the whole collection).
         marks = await asyncio.gather(*(self._retrying(lambda i=i: self._processed.find_one({"_id": i}, {"_id": 1})) for i in ids))
@@ -256,13 +256,14 @@ class Inbox:
                 await asyncio.sleep(1.0)
 
 
-def _peek(record: Record) -> tuple[str | None, str | None]:
-    """The envelope's event id and message id, read leniently (the pipeline judges the record properly later)."""
+def _peek(record: Record) -> tuple[str | None, str | None, str]:
+    """The envelope's event id, message id and type, read leniently (the pipeline judges the record properly later)."""
     try:
         document = json.loads(record.value)
     except ValueError:
-        return None, None
+        return None, None, ""
     if not isinstance(document, dict):
-        return None, None
-    event_id, message_id = document.get("event_id"), document.get("message_id")
-    return (event_id if isinstance(event_id, str) else None), (message_id if isinstance(message_id, str) else None)
+        return None, None, ""
+    found = [document.get(name) for name in ("event_id", "message_id", "type")]
+    event_id, message_id, type_name = (value if isinstance(value, str) else None for value in found)
+    return event_id, message_id, type_name or ""
