@@ -2,7 +2,7 @@
 
 FerretDB holds one SQLite connection per update of a batch until the batch ends, at most 100 per database: one
 `bulk_write` of a few hundred updates (a suggestion list for every participant of a large event) froze the
-service's whole database. Every service writes many documents at once through ``update_in_batches``.
+service's whole database. Every service writes many documents at once through ``write_in_batches``.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import uuid
 import pytest
 from pymongo import AsyncMongoClient, UpdateOne
 
-from servicekit.store import update_in_batches
+from servicekit.store import write_in_batches
 
 pytestmark = pytest.mark.stack
 
@@ -26,10 +26,10 @@ async def test_hundreds_of_updates_at_once_complete_and_leave_the_database_usabl
         updates = [UpdateOne({"_id": p}, {"$set": {"list_version": 1}}, upsert=True) for p in people]
         # Several writers at once, as when a service handles messages of several events.
         await asyncio.wait_for(
-            asyncio.gather(*(update_in_batches(database["lists"], updates[k::3]) for k in range(3))), timeout=120
+            asyncio.gather(*(write_in_batches(database["lists"], updates[k::3]) for k in range(3))), timeout=120
         )
         await asyncio.wait_for(
-            update_in_batches(database["lists"], [UpdateOne({"_id": p}, {"$inc": {"list_version": 1}}) for p in people]),
+            write_in_batches(database["lists"], [UpdateOne({"_id": p}, {"$inc": {"list_version": 1}}) for p in people]),
             timeout=120,
         )
         versions = {d["_id"]: d["list_version"] async for d in database["lists"].find({})}

@@ -16,7 +16,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
-import json
 import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Iterable, Sequence
@@ -95,32 +94,33 @@ class Inbox:
         Records of one event are handled in the order they came, records of different events concurrently (a broker
         partition carries many events). Which of them were processed before is asked up front for the whole batch.
         """
-        by_event: dict[str, list[Record]] = {}
+        by_event: dict[str, list[tuple[Record, Envelope | None]]] = {}
         ids = []
         for record in records:
-            event_id, message_id, type_name = _peek(record)
-            by_event.setdefault(event_id or record.key_text or "", []).append(record)
-            if message_id and message_id not in self._recent and self._handles(record.topic, type_name):
-                ids.append(message_id)  # other services' messages on a shared topic are skipped unread
+            envelope = _opened(record)  # once: the pipeline takes it from here (None: it dead-letters the record)
+            by_event.setdefault(envelope.event_id if envelope else record.key_text or "", []).append((record, envelope))
+            if envelope and self._handles(record.topic, envelope.type) and str(envelope.message_id) not in self._recent:
+                ids.append(str(envelope.message_id))  # other services' messages on a shared topic are skipped unread
         # One lookup by id each, side by side: FerretDB answers only an exact _id filter from its index (an `$in` would
         # read the whole collection).
         marks = await asyncio.gather(*(self._retrying(lambda i=i: self._processed.find_one({"_id": i}, {"_id": 1})) for i in ids))
         done = {mark["_id"] for mark in marks if mark}
         await asyncio.gather(*(self._receive_in_order(group, done) for group in by_event.values()))
 
-    async def _receive_in_order(self, records: list[Record], done: set[str]) -> None:
-        for record in records:
+    async def _receive_in_order(self, records: list[tuple[Record, Envelope | None]], done: set[str]) -> None:
+        for record, envelope in records:
             while True:  # never report a record handled that was not handled completely
                 try:
-                    await self.receive(record, done)
+                    await self.receive(record, done, envelope)
                     break
                 except Exception:
                     log.exception("message.receive_failed", topic=record.topic, offset=record.offset)
                     await asyncio.sleep(1.0)
 
-    async def receive(self, record: Record, done: set[str] | None = None) -> None:
-        """Handle one consumed record completely (``done``: message ids known to be processed, if asked already)."""
-        released = await self._process(record, known_done=done)
+    async def receive(self, record: Record, done: set[str] | None = None, envelope: Envelope | None = None) -> None:
+        """Handle one consumed record completely (``done``: message ids known to be processed, if asked already;
+        ``envelope``: the record's, if opened already)."""
+        released = await self._process(record, known_done=done, envelope=envelope)
         while released:
             key = released.pop(0)
             # Read the list first: handling inside the cursor's loop would hold one store connection while asking
@@ -130,10 +130,13 @@ class Inbox:
                 outcome = await self._process(parked, from_parking=message_id)
                 released.extend(k for k in outcome if k not in released)
 
-    async def _process(self, record: Record, from_parking: str | None = None, known_done: set[str] | None = None) -> list[str]:
+    async def _process(
+        self, record: Record, from_parking: str | None = None, known_done: set[str] | None = None,
+        envelope: Envelope | None = None,
+    ) -> list[str]:
         topic = record.topic
         try:
-            envelope = open_envelope(record.value)
+            envelope = envelope or open_envelope(record.value)
             if self._travels_on(topic, envelope.type) and not self._handles(topic, envelope.type):
                 MESSAGES.labels(topic, envelope.type, "ignored").inc()
                 return []  # another service's message on a shared topic: not validated, not ours to judge
@@ -256,14 +259,9 @@ class Inbox:
                 await asyncio.sleep(1.0)
 
 
-def _peek(record: Record) -> tuple[str | None, str | None, str]:
-    """The envelope's event id, message id and type, read leniently (the pipeline judges the record properly later)."""
+
+def _opened(record: Record) -> Envelope | None:
     try:
-        document = json.loads(record.value)
-    except ValueError:
-        return None, None, ""
-    if not isinstance(document, dict):
-        return None, None, ""
-    found = [document.get(name) for name in ("event_id", "message_id", "type")]
-    event_id, message_id, type_name = (value if isinstance(value, str) else None for value in found)
-    return event_id, message_id, type_name or ""
+        return open_envelope(record.value)
+    except ContractViolation:
+        return None

@@ -27,7 +27,7 @@ from contracts.base import Message
 from contracts.envelope import Envelope, new_envelope
 
 from .keyed_locks import KeyedLocks
-from .store import update_in_batches
+from .store import write_in_batches
 
 log = structlog.get_logger()
 
@@ -160,7 +160,7 @@ class OutboxRelay:
                 UpdateOne({"_id": document_id}, {"$unset": {f"outbox.{message_id}": "" for message_id, _ in entries}})
                 for document_id, entries in pending
             ]
-            await update_in_batches(collection, cleanup)
+            await write_in_batches(collection, cleanup)
             count = sum(len(entries) for _, entries in pending)
             self.relayed += count
             return count

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from prometheus_client import Counter, Histogram
-from pymongo import UpdateOne
+from pymongo import DeleteOne, UpdateOne
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.monitoring import CommandFailedEvent, CommandListener, CommandStartedEvent, CommandSucceededEvent
 
@@ -17,10 +17,10 @@ from pymongo.monitoring import CommandFailedEvent, CommandListener, CommandStart
 UPDATES_PER_BATCH = 10
 
 
-async def update_in_batches(collection: AsyncCollection, updates: Sequence[UpdateOne]) -> None:
-    """Apply ``updates`` (unordered) in batches small enough for every supported store."""
-    for start in range(0, len(updates), UPDATES_PER_BATCH):
-        await collection.bulk_write(list(updates[start:start + UPDATES_PER_BATCH]), ordered=False)
+async def write_in_batches(collection: AsyncCollection, writes: Sequence[UpdateOne | DeleteOne]) -> None:
+    """Apply ``writes`` (unordered) in batches small enough for every supported store."""
+    for start in range(0, len(writes), UPDATES_PER_BATCH):
+        await collection.bulk_write(list(writes[start:start + UPDATES_PER_BATCH]), ordered=False)
 
 
 STORE_SECONDS = Histogram(

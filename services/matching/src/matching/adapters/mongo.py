@@ -13,7 +13,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from contracts.events import EventDetails
 from contracts.registrations import Registration
 from servicekit.outbox import OutboxRelay, Outgoing, outbox_fields
-from servicekit.store import update_in_batches
+from servicekit.store import write_in_batches
 
 from ..application.match_ids import pair_key
 from ..domain.match import Match, MatchState
@@ -137,7 +137,7 @@ class MongoSuggestions:
                 {"$set": {"event_id": event_id, "list_version": version, **outbox}, "$unset": {"suggestions": ""}},
                 upsert=True,
             ))
-        await update_in_batches(self.collection, writes)
+        await write_in_batches(self.collection, writes)
         await self._relay.after_write(self.collection, outboxes)
 
     async def forget(self, participant_id: str) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import time
 from collections.abc import Sequence
 from dataclasses import asdict
 from typing import Any
@@ -12,20 +11,12 @@ from typing import Any
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
+from servicekit.copies import RecentCopies
 from servicekit.keyed_locks import KeyedLocks
 from servicekit.outbox import OutboxRelay, Outgoing
 
 from ..application.ports import PendingRecord, RecipientRecord
 
-
-# Every change and every e-mail needs its event (name, time zone, grid); the document holds the whole grid and costs
-# tens of milliseconds to read on FerretDB. A copy kept this long is used instead: this process refreshes it at once
-# when it learns a change, another replica of the service within this many seconds.
-EVENT_COPY_SECONDS = 5.0
-
-# Every change names people, and every e-mail its partners: they are read from copies this old at most (this process
-# drops a copy at once when it learns a change). The addressee of an e-mail is read fresh right before sending.
-RECIPIENT_COPY_SECONDS = 5.0
 
 
 class MongoDirectory:
@@ -33,17 +24,19 @@ class MongoDirectory:
         self.events = database["events"]
         self.recipients = database["recipients"]
         self.meetings = database["meetings"]
-        self._event_copies: dict[str, tuple[float, dict[str, Any]]] = {}
-        self._recipient_copies: dict[str, tuple[float, RecipientRecord]] = {}
+        # Every change and every e-mail needs its event (name, time zone, grid: tens of milliseconds to read on
+        # FerretDB) and names people; both are read from copies a few seconds old at most. The addressee of an e-mail
+        # is read fresh right before sending.
+        self._event_copies: RecentCopies[dict[str, Any]] = RecentCopies(seconds=5.0)
+        self._recipient_copies: RecentCopies[RecipientRecord] = RecentCopies(seconds=5.0)
 
     async def ensure_indexes(self) -> None:
         await self.recipients.create_index("event_id")
         await self.meetings.create_index("participants")
 
     async def recipient(self, participant_id: str, *, fresh: bool = False) -> RecipientRecord | None:
-        copy = self._recipient_copies.get(participant_id)
-        if copy is not None and not fresh and time.monotonic() - copy[0] < RECIPIENT_COPY_SECONDS:
-            return copy[1]
+        if not fresh and (copy := self._recipient_copies.get(participant_id)) is not None:
+            return copy
         document = await self.recipients.find_one({"_id": participant_id})
         if document is None:
             return None  # not kept: the person may register any moment
@@ -51,9 +44,7 @@ class MongoDirectory:
             record = RecipientRecord(participant_id, document["event_id"], "", "", "en", "", "", active=False)
         else:
             record = _recipient(document)
-        if len(self._recipient_copies) > 20_000:
-            self._recipient_copies.clear()
-        self._recipient_copies[participant_id] = (time.monotonic(), record)
+        self._recipient_copies.keep(participant_id, record)
         return record
 
     async def recipients_of(self, event_id: str) -> list[RecipientRecord]:
@@ -67,27 +58,26 @@ class MongoDirectory:
         stored = await self.recipients.find_one({"_id": participant_id}, {"erased": 1})
         if not (stored or {}).get("erased"):
             await self.recipients.update_one({"_id": participant_id}, {"$set": document}, upsert=True)
-        self._recipient_copies.pop(participant_id, None)  # after the write: a read in flight may have kept the old
+        self._recipient_copies.drop(participant_id)  # after the write: a read in flight may have kept the old
 
     async def deactivate_recipient(self, participant_id: str) -> None:
         await self.recipients.update_one({"_id": participant_id}, {"$set": {"active": False}})
-        self._recipient_copies.pop(participant_id, None)
+        self._recipient_copies.drop(participant_id)
 
     async def erase_recipient(self, participant_id: str, event_id: str) -> None:
         """Keep only the fact that the id was erased, so late messages about the person are dropped, not parked."""
         await self.recipients.replace_one(
             {"_id": participant_id}, {"event_id": event_id, "active": False, "erased": True}, upsert=True
         )
-        self._recipient_copies.pop(participant_id, None)
+        self._recipient_copies.drop(participant_id)
 
     async def event(self, event_id: str) -> dict[str, Any] | None:
-        copy = self._event_copies.get(event_id)
-        if copy is not None and time.monotonic() - copy[0] < EVENT_COPY_SECONDS:
-            return copy[1]
+        if (copy := self._event_copies.get(event_id)) is not None:
+            return copy
         document = await self.events.find_one({"_id": event_id})
         if document is None:
             return None
-        self._event_copies[event_id] = (time.monotonic(), document["event"])
+        self._event_copies.keep(event_id, document["event"])
         return document["event"]
 
     async def save_event(self, event: dict[str, Any]) -> None:
@@ -96,7 +86,7 @@ class MongoDirectory:
             await self.events.update_one(
                 {"_id": event["event_id"]}, {"$set": {"event": event, "revision": event["revision"]}}, upsert=True
             )
-            self._event_copies[event["event_id"]] = (time.monotonic(), event)
+            self._event_copies.keep(event["event_id"], event)
 
     async def save_meeting(self, meeting: dict[str, Any]) -> None:
         stored = await self.meetings.find_one({"_id": meeting["meeting_id"]}, {"version": 1})
@@ -162,11 +152,11 @@ class MongoPendingChanges:
         if _told_fields(document):
             async with self._recipients.hold(participant_id):  # read again: no change may come between read and unset
                 document = await self.collection.find_one({"_id": participant_id}) or {}
-                told = _told_fields(document)
-                if told:
+                if told := _told_fields(document):
                     await self.collection.update_one({"_id": participant_id}, {"$unset": {f"changes.{f}": "" for f in told}})
-        told = _told_fields(document)
-        records = [PendingRecord(**r) for f, r in document.get("changes", {}).items() if f not in told]
+                    for field in told:
+                        del document["changes"][field]
+        records = [PendingRecord(**r) for r in document.get("changes", {}).values()]
         return sorted(records, key=lambda r: r.arrived_at)
 
     async def remove(self, participant_id: str, keys: Sequence[str]) -> None:

@@ -4,13 +4,13 @@ then relays the outbox at once."""
 from __future__ import annotations
 
 import datetime as dt
-import time
 from collections.abc import Sequence
 
 from pymongo.asynchronous.database import AsyncDatabase
 
 from contracts.events import EventDetails, EventDraft
 from contracts.registrations import Registration
+from servicekit.copies import RecentCopies
 from servicekit.outbox import OutboxRelay, Outgoing
 
 from ..domain.admission import ParticipantStatus, StoredRegistration
@@ -20,23 +20,20 @@ class MongoEvents:
     """Events, read on every registration: parsed events are kept for a few seconds (an event changes rarely and
     through this same service), and the places taken are a small counter document of their own."""
 
-    CACHE_SECONDS = 5.0
-
     def __init__(self, database: AsyncDatabase, relay: OutboxRelay) -> None:
         self.collection = database["events"]
         self.seats = database["event_seats"]
         self._relay = relay
-        self._cache: dict[str, tuple[float, EventDetails]] = {}
+        self._copies: RecentCopies[EventDetails] = RecentCopies(seconds=5.0)
 
     async def get(self, event_id: str) -> EventDetails | None:
-        cached = self._cache.get(event_id)
-        if cached and time.monotonic() - cached[0] < self.CACHE_SECONDS:
-            return cached[1]
+        if (copy := self._copies.get(event_id)) is not None:
+            return copy
         document = await self.collection.find_one({"_id": event_id}, {"details": 1})
         if document is None:
             return None
         event = EventDetails.model_validate(document["details"])
-        self._cache[event_id] = (time.monotonic(), event)
+        self._copies.keep(event_id, event)
         return event
 
     async def get_draft(self, event_id: str) -> EventDraft | None:
@@ -47,7 +44,7 @@ class MongoEvents:
         await self._relay.write(self.collection, event.event_id, messages, fields={
             "details": event.model_dump(mode="json"), "draft": draft.model_dump(mode="json"), "revision": event.revision,
         })
-        self._cache.pop(event.event_id, None)
+        self._copies.drop(event.event_id)
 
     async def seats_taken(self, event_id: str) -> int:
         document = await self.seats.find_one({"_id": event_id})

@@ -19,7 +19,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
 from servicekit.outbox import OutboxRelay, Outgoing
-from servicekit.store import UPDATES_PER_BATCH
+from servicekit.store import write_in_batches
 
 COMPACT_EVERY = 50
 """Journal entries between two snapshots: a process that loads a schedule reads at most twice this many."""
@@ -79,8 +79,7 @@ class MongoSchedules:
         if scrub:  # every entry up to now loses its changes; its outbox stays until the relay is surely done with it
             obsolete += [UpdateOne({"_id": _entry_id(event_id, v)}, {"$unset": {"changes": ""}})
                          for v in range(previous["version"] + 1, state["version"] + 1)]
-        for start in range(0, len(obsolete), UPDATES_PER_BATCH):
-            await self.journal.bulk_write(obsolete[start:start + UPDATES_PER_BATCH], ordered=False)
+        await write_in_batches(self.journal, obsolete)
 
 
 def apply_changes(state: dict[str, Any], changes: dict[str, Any]) -> None:

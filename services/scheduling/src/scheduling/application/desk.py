@@ -7,6 +7,7 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from servicekit.keyed_locks import KeyedLocks
 from servicekit.outbox import Outgoing
 from servicekit.parking import WaitFor
 
@@ -20,10 +21,7 @@ class Desk:
     def __init__(self, store: ScheduleStore) -> None:
         self._store = store
         self._cache: dict[str, Book] = {}
-        self._locks: dict[str, asyncio.Lock] = {}
-
-    def lock(self, event_id: str) -> asyncio.Lock:
-        return self._locks.setdefault(event_id, asyncio.Lock())
+        self._events = KeyedLocks()
 
     async def book(self, event_id: str) -> Book | None:
         # A cached book is used without asking the store for its version (that read costs as much as reading the
@@ -41,7 +39,7 @@ class Desk:
     async def change(self, event_id: str, operation: Operation, *, forget_history: bool = False) -> list[Outgoing]:
         """Apply ``operation`` to the event's book and commit; WaitFor when the event is not known yet.
         ``forget_history``: keep no earlier version of the schedule (an erasure)."""
-        async with self.lock(event_id):
+        async with self._events.hold(event_id):
             for _ in range(5):
                 book = await self.book(event_id)
                 if book is None:
@@ -68,6 +66,6 @@ class Desk:
             raise RuntimeError(f"the schedule of {event_id} kept changing under this replica; retry later")
 
     async def create(self, event_id: str, state: dict[str, Any], messages: list[Outgoing]) -> None:
-        async with self.lock(event_id):
+        async with self._events.hold(event_id):
             await self._store.create(event_id, state, messages)
             self._cache.pop(event_id, None)
