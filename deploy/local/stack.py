@@ -11,6 +11,8 @@ The first `up` downloads and builds (a few minutes, with progress); later runs r
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import json
 import os
 import shutil
 import signal
@@ -101,16 +103,32 @@ def ensure_kafka_jars() -> None:
     say(f"Kafka jars ready: {len(list(KAFKA_LIBS.glob('*.jar')))} jars")
 
 
+# FerretDB 1.24.2 finds a document by `_ferretdb_sjson->'$._id'`, but the unique index it creates on every table is
+# on `_ferretdb_sjson->"_id"`. SQLite uses an expression index only for the same expression, so every find, update
+# and delete by _id read and parsed the whole table (ADR 0007). The launcher is built against a copy of the module
+# with the lookup written like the index; the module itself is fetched and checked against go.sum as usual.
+FERRETDB_PATCH = (
+    "internal/backends/sqlite/metadata/metadata.go",
+    """IDColumn = DefaultColumn + "->'$._id'\"""",
+    """IDColumn = DefaultColumn + "->'_id'\"""",
+)
+
+
 def ensure_launcher() -> None:
-    sources = [HERE / "ferretdb" / n for n in ("main.go", "go.mod", "go.sum")]
-    if LAUNCHER.exists() and all(LAUNCHER.stat().st_mtime >= s.stat().st_mtime for s in sources):
+    folder = HERE / "ferretdb"
+    recipe = hashlib.sha256(repr(FERRETDB_PATCH).encode())
+    for name in ("main.go", "go.mod", "go.sum"):
+        recipe.update((folder / name).read_bytes())
+    stamp = BIN / "ferretdb-launcher.recipe"
+    if LAUNCHER.exists() and stamp.exists() and stamp.read_text() == recipe.hexdigest():
         return
     if not shutil.which("go"):
         fail("the FerretDB launcher needs Go 1.24+ on the PATH (https://go.dev/dl or apt-get install golang)")
     say("Building the FerretDB launcher from its Go module (first run only, 1-3 minutes)")
     BIN.mkdir(parents=True, exist_ok=True)
+    modfile = corrected_ferretdb(folder)
     proc = subprocess.Popen(
-        ["go", "build", "-v", "-o", str(LAUNCHER), "."], cwd=HERE / "ferretdb",
+        ["go", "build", "-v", f"-modfile={modfile}", "-o", str(LAUNCHER), "."], cwd=folder,
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )
     assert proc.stdout is not None
@@ -123,7 +141,33 @@ def ensure_launcher() -> None:
     if proc.wait() != 0:
         print("\n".join(tail), file=sys.stderr)
         fail("building the FerretDB launcher failed (see above); check that the Go module proxy is reachable")
+    stamp.write_text(recipe.hexdigest())
     say("FerretDB launcher built")
+
+
+def corrected_ferretdb(folder: Path) -> Path:
+    """Copy the FerretDB module (fetched and verified by Go) with FERRETDB_PATCH applied, and write a go.mod for the
+    launcher that builds against that copy. Returns the go.mod's path."""
+    proc = subprocess.run(
+        ["go", "mod", "download", "-json", "github.com/FerretDB/FerretDB"], cwd=folder, capture_output=True, text=True
+    )
+    if proc.returncode != 0:
+        print(proc.stdout + proc.stderr, file=sys.stderr)
+        fail("could not fetch the FerretDB module (see above); check that the Go module proxy is reachable")
+    build = CACHE / "ferretdb-build"
+    source = build / "FerretDB"
+    shutil.rmtree(build, ignore_errors=True)
+    shutil.copytree(json.loads(proc.stdout)["Dir"], source, copy_function=shutil.copyfile)
+    relative, wrong, right = FERRETDB_PATCH
+    text = (source / relative).read_text()
+    if text.count(wrong) != 1:
+        fail(f"{relative} of FerretDB no longer reads as FERRETDB_PATCH in deploy/local/stack.py expects; "
+             "check whether the version in deploy/local/ferretdb/go.mod still needs the correction")
+    (source / relative).write_text(text.replace(wrong, right))
+    modfile = build / "go.mod"
+    modfile.write_text((folder / "go.mod").read_text() + f"\nreplace github.com/FerretDB/FerretDB => {source}\n")
+    shutil.copyfile(folder / "go.sum", build / "go.sum")
+    return modfile
 
 
 def kafka_config() -> Path:

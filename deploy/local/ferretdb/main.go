@@ -8,6 +8,8 @@ import (
 	"context"
 	"flag"
 	"log"
+	"net/http"
+	_ "net/http/pprof" // served only with -pprof
 	"os"
 	"os/signal"
 	"syscall"
@@ -18,6 +20,7 @@ import (
 func main() {
 	listen := flag.String("listen", "127.0.0.1:27017", "address for the MongoDB wire protocol")
 	dir := flag.String("dir", "", "folder that holds the SQLite databases (created when missing)")
+	pprof := flag.String("pprof", "", "address for Go's profiler, e.g. 127.0.0.1:6061 (off when empty)")
 	flag.Parse()
 	if *dir == "" {
 		log.Fatal("-dir is required: name the folder for the SQLite databases")
@@ -27,14 +30,19 @@ func main() {
 	}
 
 	f, err := ferretdb.New(&ferretdb.Config{
-		Listener:  ferretdb.ListenerConfig{TCP: *listen},
-		Handler:   "sqlite",
+		Listener: ferretdb.ListenerConfig{TCP: *listen},
+		Handler:  "sqlite",
 		// WAL with synchronous=NORMAL: a killed process loses nothing; only an operating-system crash may lose
 		// the last commits. FULL (the default) fsyncs every commit and made each write cost tens of milliseconds.
 		SQLiteURL: "file:" + *dir + "/?_pragma=synchronous(normal)",
 	})
 	if err != nil {
 		log.Fatalf("cannot configure FerretDB: %v", err)
+	}
+
+	if *pprof != "" {
+		// `go tool pprof http://ADDRESS/debug/pprof/profile?seconds=30` shows where FerretDB spends its CPU.
+		go func() { log.Println(http.ListenAndServe(*pprof, nil)) }()
 	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
