@@ -1,10 +1,10 @@
 """The consumer pipeline every service runs for every batch of records a consumer fetches:
 
-the batch is split by event: each event's records are handled in order, different events side by side; for each
-record: parse (bad bytes → dead letter) → skip types this service does not handle → skip duplicates → handle (one
-message of an event at a time) → park when it waits for something → dead-letter when
-it keeps failing → mark as processed → run the parked messages its handling released. The subscriber commits the
-offsets only after the whole batch is handled, so nothing is lost.
+the batch is split by order key (by default the event; a topic may name a finer one): records with one key are
+handled in order, different keys side by side. For each record: parse (bad bytes → dead letter) → skip types this
+service does not handle → skip duplicates → handle (one message per order key at a time) → park when it waits for
+something → dead-letter when it keeps failing → mark as processed → run the parked messages its handling released.
+The subscriber commits the offsets only after the whole batch is handled, so nothing is lost.
 
 Handlers are idempotent on their own (natural keys, versions); the processed-id record spares them most
 redeliveries. A store or broker outage is not the message's fault: the pipeline waits and retries instead of
@@ -41,6 +41,9 @@ log = structlog.get_logger()
 Handler = Callable[[Envelope, Any], Awaitable[Iterable[str] | None]]
 """Handles one typed payload; may return keys that are now available to parked messages (e.g. 'event:<id>')."""
 
+OrderKey = Callable[[Envelope], str]
+"""Names the messages of a topic that must be handled one at a time and in order; by default those of one event."""
+
 MESSAGES = Counter("messages_total", "Consumed messages by topic, type and outcome", ["topic", "type", "outcome"])
 HANDLE_SECONDS = Histogram("message_handle_seconds", "Time to handle one message", ["topic"])
 
@@ -66,16 +69,24 @@ class Inbox:
         self._parking = parking
         self._attempts = attempts
         self._handlers: dict[str, dict[type[Message], Handler]] = {}
+        self._order_keys: dict[str, OrderKey] = {}
         self._unmarked: list[dict[str, Any]] = []
         self._recent: OrderedDict[str, None] = OrderedDict()
-        # One message of an event at a time, whichever topic it comes on. Without it a message could park waiting for
+        # One message of an event at a time, whichever topic it comes on (unless a topic names a finer order key, for
+        # messages whose handlers keep no state of the event between them). Without it a message could park waiting for
         # a participant while that participant's registration, handled at the same moment on another topic, looked
         # for waiting messages before the park was written: the message then waited until it expired. It also keeps
         # handlers from racing on an event's state (matching's index in memory, FerretDB's non-atomic updates).
-        self._events = KeyedLocks()
+        self._in_order = KeyedLocks()
 
-    def register(self, topic: str, handlers: dict[type[Message], Handler]) -> None:
+    def register(self, topic: str, handlers: dict[type[Message], Handler], order_by: OrderKey | None = None) -> None:
         self._handlers.setdefault(topic, {}).update(handlers)
+        if order_by is not None:
+            self._order_keys[topic] = order_by
+
+    def _order_key(self, topic: str, envelope: Envelope) -> str:
+        order_by = self._order_keys.get(topic)
+        return order_by(envelope) if order_by else envelope.event_id
 
     @staticmethod
     def _travels_on(topic: str, type_name: str) -> bool:
@@ -91,21 +102,22 @@ class Inbox:
     async def receive_batch(self, records: Sequence[Record]) -> None:
         """Handle a batch of consumed records completely; returns when their offsets may be committed.
 
-        Records of one event are handled in the order they came, records of different events concurrently (a broker
-        partition carries many events). Which of them were processed before is asked up front for the whole batch.
+        Records with one order key (one event's, unless the topic names another) are handled in the order they came,
+        others concurrently (a broker partition carries many events). Which of them were processed before is asked up front for the whole batch.
         """
-        by_event: dict[str, list[tuple[Record, Envelope | None]]] = {}
+        in_order: dict[str, list[tuple[Record, Envelope | None]]] = {}
         ids = []
         for record in records:
             envelope = _opened(record)  # once: the pipeline takes it from here (None: it dead-letters the record)
-            by_event.setdefault(envelope.event_id if envelope else record.key_text or "", []).append((record, envelope))
+            key = self._order_key(record.topic, envelope) if envelope else record.key_text or ""
+            in_order.setdefault(key, []).append((record, envelope))
             if envelope and self._handles(record.topic, envelope.type) and str(envelope.message_id) not in self._recent:
                 ids.append(str(envelope.message_id))  # other services' messages on a shared topic are skipped unread
         # One lookup by id each, side by side: FerretDB answers only an exact _id filter from its index (an `$in` would
         # read the whole collection).
         marks = await asyncio.gather(*(self._retrying(lambda i=i: self._processed.find_one({"_id": i}, {"_id": 1})) for i in ids))
         done = {mark["_id"] for mark in marks if mark}
-        await asyncio.gather(*(self._receive_in_order(group, done) for group in by_event.values()))
+        await asyncio.gather(*(self._receive_in_order(group, done) for group in in_order.values()))
 
     async def _receive_in_order(self, records: list[tuple[Record, Envelope | None]], done: set[str]) -> None:
         for record, envelope in records:
@@ -152,7 +164,7 @@ class Inbox:
             message_type=envelope.type,
         )
         try:
-            async with self._events.hold(envelope.event_id):
+            async with self._in_order.hold(self._order_key(topic, envelope)):
                 return await self._process_once(record, envelope, payload, handler, message_id, from_parking, known_done)
         finally:
             structlog.contextvars.unbind_contextvars("message_id", "event_id", "correlation_id", "message_type")

@@ -28,7 +28,7 @@ from starlette.routing import BaseRoute, Route
 from contracts.base import Message
 
 from .dead_letters import DeadLetters
-from .inbox import Handler, Inbox
+from .inbox import Handler, Inbox, OrderKey
 from .logs import configure_logging
 from .outbox import OutboxRelay
 from .parking import ParkingLot
@@ -78,8 +78,10 @@ class ServiceRuntime:
         pending = [await self.producer.send(topic, value, key=key) for topic, value, key in messages]
         await asyncio.gather(*pending)
 
-    def consume(self, topic: str, handlers: dict[type[Message], Handler]) -> None:
-        self.inbox.register(topic, handlers)
+    def consume(self, topic: str, handlers: dict[type[Message], Handler], order_by: OrderKey | None = None) -> None:
+        """Handle ``topic``'s messages of these types; ``order_by``: which of them go one at a time (default: an
+        event's, whatever their topic)."""
+        self.inbox.register(topic, handlers, order_by)
 
     def watch_outbox(self, *collections: AsyncCollection) -> None:
         for collection in collections:

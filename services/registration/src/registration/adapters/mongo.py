@@ -11,6 +11,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from contracts.events import EventDetails, EventDraft
 from contracts.registrations import Registration
 from servicekit.copies import RecentCopies
+from servicekit.keyed_locks import KeyedLocks
 from servicekit.outbox import OutboxRelay, Outgoing
 
 from ..domain.admission import ParticipantStatus, StoredRegistration
@@ -25,6 +26,7 @@ class MongoEvents:
         self.seats = database["event_seats"]
         self._relay = relay
         self._copies: RecentCopies[EventDetails] = RecentCopies(seconds=5.0)
+        self._seat_counts = KeyedLocks()
 
     async def get(self, event_id: str) -> EventDetails | None:
         if (copy := self._copies.get(event_id)) is not None:
@@ -51,10 +53,16 @@ class MongoEvents:
         return (document or {}).get("taken", 0)
 
     async def take_seat(self, event_id: str) -> None:
-        await self.seats.update_one({"_id": event_id}, {"$inc": {"taken": 1}}, upsert=True)
+        await self._count_seat(event_id, 1)
 
     async def free_seat(self, event_id: str) -> None:
-        await self.seats.update_one({"_id": event_id}, {"$inc": {"taken": -1}}, upsert=True)
+        await self._count_seat(event_id, -1)
+
+    async def _count_seat(self, event_id: str, change: int) -> None:
+        # Different people's registrations for one event are handled side by side, and FerretDB applies an `$inc` as
+        # read, change, write: two at once could lose one. One change of an event's count at a time.
+        async with self._seat_counts.hold(event_id):
+            await self.seats.update_one({"_id": event_id}, {"$inc": {"taken": change}}, upsert=True)
 
 
 class MongoParticipants:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 
 from contracts.envelope import Envelope
+from contracts.events import EventDetails
 from contracts.registrations import OutcomeStatus, ParticipantRegistered, ParticipantUpdated, RegistrationSubmitted
 from contracts.topics import REGISTRATIONS
 from servicekit.inbox import Unprocessable
+from servicekit.keyed_locks import KeyedLocks
 from servicekit.outbox import caused_by
 
 from ..domain.admission import ParticipantStatus, Verdict, decide
@@ -27,12 +30,32 @@ async def submit_registration(
     participants: ParticipantRepository,
     inbound: InboundLog,
     now: dt.datetime,
+    admissions: KeyedLocks,
 ) -> OutcomeStatus:
-    event = await events.get(cause.event_id)
-    if event is None:
-        reason = [("event_id", f"event '{cause.event_id}' does not exist; check the id with the event's operator")]
-        await inbound.answer(str(cause.message_id), cause.event_id, [outcome(cause, submission, OutcomeStatus.REFUSED, revision=submission.revision, reasons=reason)])
-        raise UnknownEvent(reason[0][1])
+    """Different people's registrations are handled side by side (one person's in order). Each takes its event's turn
+    in the order they arrived, and an event with a capacity keeps the turn from counting its seats to taking one:
+    first come, first seated."""
+    async with contextlib.AsyncExitStack() as turn:
+        await turn.enter_async_context(admissions.hold(cause.event_id))
+        event = await events.get(cause.event_id)
+        if event is None:
+            reason = [("event_id", f"event '{cause.event_id}' does not exist; check the id with the event's operator")]
+            await inbound.answer(str(cause.message_id), cause.event_id, [outcome(cause, submission, OutcomeStatus.REFUSED, revision=submission.revision, reasons=reason)])
+            raise UnknownEvent(reason[0][1])
+        if event.capacity is None:
+            await turn.aclose()  # nothing to count: the next person need not wait
+        return await _admit(submission, cause, event, participants, events, inbound, now)
+
+
+async def _admit(
+    submission: RegistrationSubmitted,
+    cause: Envelope,
+    event: EventDetails,
+    participants: ParticipantRepository,
+    events: EventRepository,
+    inbound: InboundLog,
+    now: dt.datetime,
+) -> OutcomeStatus:
     participant_id = participant_id_for(event.event_id, submission.source, submission.reference)
     stored = await participants.get(participant_id)
     # A counter, because counting participants would read every participant document. It is raised after the
