@@ -44,11 +44,29 @@ Handler = Callable[[Envelope, Any], Awaitable[Iterable[str] | None]]
 OrderKey = Callable[[Envelope], str]
 """Names the messages of a topic that must be handled one at a time and in order; by default those of one event."""
 
+
+
+def by_field(*names: str) -> OrderKey:
+    """Order a topic's messages by the first of these payload fields a message carries (read before validation: an
+    invalid message is still grouped, then dead-lettered), within its event; by the event when it has none."""
+
+    def order_key(envelope: Envelope) -> str:
+        for name in names:
+            if value := envelope.data.get(name):
+                return f"{envelope.event_id}/{name}/{value}"
+        return envelope.event_id
+
+    return order_key
+
+
 MESSAGES = Counter("messages_total", "Consumed messages by topic, type and outcome", ["topic", "type", "outcome"])
 HANDLE_SECONDS = Histogram("message_handle_seconds", "Time to handle one message", ["topic"])
 
 RECENT_IDS = 20_000
 """Message ids this process handled lately, remembered so a redelivery is recognised without asking the store."""
+
+RECENT_RELEASES = 20_000
+"""Keys released lately (e.g. 'participant:<id>'), each with the moment in this process's count of releases."""
 
 # Only outages are waited out; a store error about the data itself (a WriteError) is the message's problem and
 # ends in the dead-letter topic after the usual attempts.
@@ -72,11 +90,12 @@ class Inbox:
         self._order_keys: dict[str, OrderKey] = {}
         self._unmarked: list[dict[str, Any]] = []
         self._recent: OrderedDict[str, None] = OrderedDict()
-        # One message of an event at a time, whichever topic it comes on (unless a topic names a finer order key, for
-        # messages whose handlers keep no state of the event between them). Without it a message could park waiting for
-        # a participant while that participant's registration, handled at the same moment on another topic, looked
-        # for waiting messages before the park was written: the message then waited until it expired. It also keeps
-        # handlers from racing on an event's state (matching's index in memory, FerretDB's non-atomic updates).
+        self._releases = 0
+        self._released: OrderedDict[str, int] = OrderedDict()
+        # One message of an event at a time, whichever topic it comes on, unless a topic names a finer order key (for
+        # handlers that share no state of the event). It keeps handlers from racing on an event's state (matching's
+        # index in memory, FerretDB's non-atomic updates). A message parked while what it waits for was released at
+        # the same moment is caught by the release log instead (see _handle).
         self._in_order = KeyedLocks()
 
     def register(self, topic: str, handlers: dict[type[Message], Handler], order_by: OrderKey | None = None) -> None:
@@ -135,6 +154,7 @@ class Inbox:
         released = await self._process(record, known_done=done, envelope=envelope)
         while released:
             key = released.pop(0)
+            self._log_release(key)
             # Read the list first: handling inside the cursor's loop would hold one store connection while asking
             # for others, which deadlocks a small connection pool.
             waiting = [item async for item in self._parking.waiting_for(key)]
@@ -187,7 +207,7 @@ class Inbox:
             return []
         released, outcome = await self._handle(record, envelope, payload, handler)
         if outcome == "parked":
-            return []
+            return list(released)
         if outcome == "handled":  # a dead-lettered message stays unmarked, so a replay of it is handled
             self._unmarked.append({"_id": message_id, "at": dt.datetime.now(dt.UTC)})
             self._recent[message_id] = None
@@ -199,10 +219,17 @@ class Inbox:
         log.info("message.handled", outcome=outcome, topic=topic, released=list(released) or None)
         return list(released)
 
+    def _log_release(self, key: str) -> None:
+        self._releases += 1
+        self._released[key] = self._releases
+        self._released.move_to_end(key)
+        if len(self._released) > RECENT_RELEASES:
+            self._released.popitem(last=False)
+
     async def _handle(self, record: Record, envelope: Envelope, payload: Any, handler: Handler) -> tuple[Iterable[str], str]:
         failures = 0
         while True:
-            started = time.perf_counter()
+            started, releases_before = time.perf_counter(), self._releases
             try:
                 released = await handler(envelope, payload)
                 HANDLE_SECONDS.labels(record.topic).observe(time.perf_counter() - started)
@@ -211,7 +238,10 @@ class Inbox:
                 await self._retrying(lambda: self._parking.park(str(envelope.message_id), record, wait))
                 log.info("message.parked", waiting_for=list(wait.keys), reason=wait.reason)
                 MESSAGES.labels(record.topic, envelope.type, "parked").inc()
-                return (), "parked"
+                # What it waits for may have been released while the handler ran (a message with another order key),
+                # and the releaser may have looked for parked messages before this one was written: such keys are
+                # reported as released again, so this message is run again now instead of waiting until it expires.
+                return [k for k in wait.keys if self._released.get(k, 0) > releases_before], "parked"
             except Unprocessable as exc:
                 await self._dead_letters.send(record, f"{envelope.type}: {exc}")
                 return (), "dead_lettered"

@@ -54,7 +54,7 @@ class MongoDirectory:
         document = asdict(record)
         participant_id = document.pop("participant_id")
         # Read, then write by id: FerretDB answers only an exact _id filter from its index, and an upsert filtered on
-        # `erased` would try to insert a second document for an erased id. One event's messages come one at a time.
+        # `erased` would try to insert a second document for an erased id. One person's messages come one at a time.
         stored = await self.recipients.find_one({"_id": participant_id}, {"erased": 1})
         if not (stored or {}).get("erased"):
             await self.recipients.update_one({"_id": participant_id}, {"$set": document}, upsert=True)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from icalendar import Timezone, TimezoneDaylight, TimezoneStandard
@@ -23,8 +24,8 @@ def vtimezone_for(zone: ZoneInfo, first: datetime, last: datetime) -> Timezone:
 
     A margin of whole years means a client that keeps the definition can still place a later reschedule right.
     """
-    span_start = datetime(first.astimezone(zone).year, 1, 1, tzinfo=zone).astimezone(timezone.utc)
-    span_end = datetime(last.astimezone(zone).year + 2, 1, 1, tzinfo=zone).astimezone(timezone.utc)
+    first_year, end_year = first.astimezone(zone).year, last.astimezone(zone).year + 2
+    span_start = datetime(first_year, 1, 1, tzinfo=zone).astimezone(timezone.utc)
 
     definition = Timezone()
     definition.add("tzid", zone.key)
@@ -32,7 +33,7 @@ def vtimezone_for(zone: ZoneInfo, first: datetime, last: datetime) -> Timezone:
     definition.add_component(
         _observance(initial, onset_local=initial.replace(tzinfo=None), offset_from=initial.utcoffset())
     )
-    for instant, offset_before in _transitions(zone, span_start, span_end):
+    for instant, offset_before in _transitions_of_years(zone, first_year, end_year):
         after = instant.astimezone(zone)
         onset_local = (instant + offset_before).replace(tzinfo=None)
         definition.add_component(_observance(after, onset_local=onset_local, offset_from=offset_before))
@@ -48,6 +49,15 @@ def _observance(
     observance.add("tzoffsetto", local.utcoffset())
     observance.add("tzname", local.tzname())
     return observance
+
+
+@lru_cache(maxsize=64)
+def _transitions_of_years(zone: ZoneInfo, first_year: int, end_year: int) -> tuple[tuple[datetime, timedelta], ...]:
+    """The transitions from the start of ``first_year`` to the start of ``end_year``: the same for every e-mail of an
+    event, and found by scanning day by day, so remembered."""
+    start = datetime(first_year, 1, 1, tzinfo=zone).astimezone(timezone.utc)
+    end = datetime(end_year, 1, 1, tzinfo=zone).astimezone(timezone.utc)
+    return tuple(_transitions(zone, start, end))
 
 
 def _transitions(zone: ZoneInfo, start: datetime, end: datetime) -> Iterator[tuple[datetime, timedelta]]:

@@ -12,6 +12,7 @@ from contracts.operator import SendAgendas
 from contracts.registrations import ParticipantErased, ParticipantRegistered, ParticipantUpdated, ParticipantWithdrawn
 from contracts.schedule import MeetingCancelled, MeetingRescheduled, MeetingScheduled, MeetingUnplaceable
 from contracts.topics import EVENTS, MATCHES, OPERATOR_COMMANDS, REGISTRATIONS, SCHEDULE
+from servicekit.inbox import by_field
 from servicekit.service import ServiceRuntime
 
 from ..adapters.mongo import MongoDeliveries, MongoDirectory, MongoPendingChanges
@@ -60,13 +61,18 @@ def register_consumers(
         )
 
     runtime.consume(EVENTS, {EventPublished: on_event, EventUpdated: on_event})
+    # What notifications keeps per event is read-only here (the event's name and grid): one person's, one list
+    # owner's and one match's messages go in order, the rest of an event's side by side. Every write is to one
+    # person's or one meeting's document; a person's pending changes are locked by the store.
     runtime.consume(REGISTRATIONS, {
         ParticipantRegistered: on_registered, ParticipantUpdated: on_updated,
         ParticipantWithdrawn: on_withdrawn, ParticipantErased: on_erased,
-    })
-    runtime.consume(MATCHES, {SuggestionsUpdated: on_change, MatchRequested: on_change})
+    }, order_by=by_field("participant_id"))
+    runtime.consume(
+        MATCHES, {SuggestionsUpdated: on_change, MatchRequested: on_change}, order_by=by_field("participant_id", "match_id")
+    )
     runtime.consume(SCHEDULE, {
         MeetingScheduled: on_change, MeetingRescheduled: on_change, MeetingCancelled: on_change,
         MeetingUnplaceable: on_change,
-    })
+    }, order_by=by_field("match_id"))
     runtime.consume(OPERATOR_COMMANDS, {SendAgendas: on_send_agendas})

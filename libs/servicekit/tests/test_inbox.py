@@ -1,0 +1,117 @@
+"""The inbox with in-memory stand-ins for the store: which messages of a batch it handles one at a time (by default
+an event's, or what the topic's order key names, e.g. one person's), and that a message parked at the moment what it
+waits for is released runs at once."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from contracts.envelope import new_envelope
+from contracts.registrations import RegistrationErasureRequested, RegistrationWithdrawalRequested
+from contracts.topics import REGISTRATIONS_INBOUND
+from servicekit.dead_letters import DeadLetters
+from servicekit.inbox import Inbox
+from servicekit.parking import ParkingLot, WaitFor
+from servicekit.records import Record
+
+
+class _Collection:
+    async def find_one(self, *args: Any, **kwargs: Any) -> None:
+        return None  # nothing was processed before
+
+    async def insert_many(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+class _Database:
+    def __getitem__(self, name: str) -> _Collection:
+        return _Collection()
+
+
+async def _publish(*args: Any) -> None:
+    raise AssertionError("nothing should be dead-lettered")
+
+
+def _record(offset: int, reference: str, kind=RegistrationWithdrawalRequested) -> Record:
+    payload = kind(source="crm", reference=reference)
+    value = new_envelope(payload, producer="test", event_id="fair-2027").model_dump_json().encode()
+    return Record(REGISTRATIONS_INBOUND, 0, offset, b"fair-2027", value)
+
+
+async def _handled(order_by=None) -> list[tuple[str, str]]:
+    inbox = Inbox(_Database(), DeadLetters("test", _publish), ParkingLot(_Database()))
+    log: list[tuple[str, str]] = []
+
+    async def handler(envelope, request: RegistrationWithdrawalRequested) -> None:
+        log.append(("start", request.reference))
+        await asyncio.sleep(0.05)
+        log.append(("end", request.reference))
+
+    inbox.register(REGISTRATIONS_INBOUND, {RegistrationWithdrawalRequested: handler}, order_by)
+    await inbox.receive_batch([_record(0, "ana"), _record(1, "ben"), _record(2, "ana")])
+    return log
+
+
+async def test_by_default_one_events_messages_are_handled_one_after_the_other_in_order():
+    assert await _handled() == [
+        ("start", "ana"), ("end", "ana"), ("start", "ben"), ("end", "ben"), ("start", "ana"), ("end", "ana"),
+    ]
+
+
+async def test_with_an_order_key_one_persons_messages_keep_their_order_and_others_go_alongside():
+    log = await _handled(order_by=lambda envelope: envelope.data["reference"])
+    assert log[:2] == [("start", "ana"), ("start", "ben")], "ben did not wait for ana"
+    starts_of_ana = [i for i, entry in enumerate(log) if entry == ("start", "ana")]
+    assert starts_of_ana[1] > log.index(("end", "ana")), "ana's second message began before her first was done"
+    assert len(log) == 6
+
+
+class _Parking:
+    """Parks in memory; a park is written only after the releaser has looked for parked messages (the bad luck)."""
+
+    def __init__(self) -> None:
+        self.parked: dict[str, tuple[Record, tuple[str, ...]]] = {}
+        self.looked = asyncio.Event()
+
+    async def park(self, message_id: str, record: Record, wait: WaitFor) -> None:
+        await self.looked.wait()
+        self.parked[message_id] = (record, wait.keys)
+
+    async def waiting_for(self, key: str):
+        found = [(message_id, record) for message_id, (record, keys) in self.parked.items() if key in keys]
+        self.looked.set()
+        for item in found:
+            yield item
+
+    async def remove(self, message_id: str) -> None:
+        self.parked.pop(message_id, None)
+
+
+async def test_a_message_parked_while_what_it_waits_for_is_released_runs_at_once():
+    parking = _Parking()
+    inbox = Inbox(_Database(), DeadLetters("test", _publish), parking)
+    known: list[str] = []
+    checked = asyncio.Event()
+    handled: list[str] = []
+
+    async def needs_ana(envelope, request) -> None:
+        if "ana" not in known:
+            checked.set()
+            raise WaitFor("participant:ana", reason="ana is not known yet")
+        handled.append(request.reference)
+
+    async def makes_ana_known(envelope, request) -> list[str]:
+        await checked.wait()  # the other handler has looked and missed her
+        known.append("ana")
+        return ["participant:ana"]
+
+    inbox.register(
+        REGISTRATIONS_INBOUND,
+        {RegistrationWithdrawalRequested: needs_ana, RegistrationErasureRequested: makes_ana_known},
+        order_by=lambda envelope: envelope.type,  # the two go side by side
+    )
+    batch = [_record(0, "ben"), _record(1, "ana", RegistrationErasureRequested)]
+    await asyncio.wait_for(inbox.receive_batch(batch), timeout=5)
+    assert handled == ["ben"], "the parked message was left waiting although what it needs had arrived"
+    assert parking.parked == {}
