@@ -209,7 +209,8 @@ def infrastructure() -> list[Component]:
     return [
         Component("kafka", f"127.0.0.1:{KAFKA_PORT}", KAFKA_PORT),
         Component("ferretdb", f"mongodb://127.0.0.1:{MONGO_PORT}", MONGO_PORT,
-                  [str(LAUNCHER), "-listen", f"127.0.0.1:{MONGO_PORT}", "-dir", str(DATA / "ferretdb")]),
+                  [str(LAUNCHER), "-listen", f"127.0.0.1:{MONGO_PORT}", "-dir", str(DATA / "ferretdb")]
+                  + (["-pprof", os.environ["FERRETDB_PPROF"]] if os.environ.get("FERRETDB_PPROF") else [])),
         Component("smtp", f"127.0.0.1:{SMTP_PORT} -> {MAILDIR.relative_to(ROOT)}", SMTP_PORT,
                   [python, str(HERE / "smtp_sink.py"), "--port", str(SMTP_PORT), "--maildir", str(MAILDIR)]),
     ]
