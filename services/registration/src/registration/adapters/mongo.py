@@ -27,6 +27,7 @@ class MongoEvents:
         self._relay = relay
         self._copies: RecentCopies[EventDetails] = RecentCopies(seconds=5.0)
         self._seat_counts = KeyedLocks()
+        self._uncounted: dict[str, int] = {}
 
     async def get(self, event_id: str) -> EventDetails | None:
         if (copy := self._copies.get(event_id)) is not None:
@@ -60,9 +61,19 @@ class MongoEvents:
 
     async def _count_seat(self, event_id: str, change: int) -> None:
         # Different people's registrations for one event are handled side by side, and FerretDB applies an `$inc` as
-        # read, change, write: two at once could lose one. One change of an event's count at a time.
+        # read, change, write: two at once could lose one. So one write of an event's count at a time, and each write
+        # carries every change made while the one before it was under way (a burst of a hundred registrations makes a
+        # few writes, not a hundred in a row). When this returns, this change is stored.
+        self._uncounted[event_id] = self._uncounted.get(event_id, 0) + change
         async with self._seat_counts.hold(event_id):
-            await self.seats.update_one({"_id": event_id}, {"$inc": {"taken": change}}, upsert=True)
+            change = self._uncounted.pop(event_id, 0)
+            if not change:
+                return
+            try:
+                await self.seats.update_one({"_id": event_id}, {"$inc": {"taken": change}}, upsert=True)
+            except BaseException:
+                self._uncounted[event_id] = self._uncounted.get(event_id, 0) + change  # the next write carries it
+                raise
 
 
 class MongoParticipants:
