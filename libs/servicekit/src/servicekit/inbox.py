@@ -45,7 +45,6 @@ OrderKey = Callable[[Envelope], str]
 """Names the messages of a topic that must be handled one at a time and in order; by default those of one event."""
 
 
-
 def by_field(*names: str) -> OrderKey:
     """Order a topic's messages by the first of these payload fields a message carries (read before validation: an
     invalid message is still grouped, then dead-lettered), within its event; by the event when it has none."""
@@ -122,7 +121,8 @@ class Inbox:
         """Handle a batch of consumed records completely; returns when their offsets may be committed.
 
         Records with one order key (one event's, unless the topic names another) are handled in the order they came,
-        others concurrently (a broker partition carries many events). Which of them were processed before is asked up front for the whole batch.
+        others concurrently (a broker partition carries many events). Which of them were processed before is asked up
+        front for the whole batch.
         """
         in_order: dict[str, list[tuple[Record, Envelope | None]]] = {}
         ids = []
