@@ -115,3 +115,22 @@ async def test_a_message_parked_while_what_it_waits_for_is_released_runs_at_once
     await asyncio.wait_for(inbox.receive_batch(batch), timeout=5)
     assert handled == ["ben"], "the parked message was left waiting although what it needs had arrived"
     assert parking.parked == {}
+
+
+async def test_work_left_for_the_end_of_a_batch_runs_after_its_records_until_it_succeeds():
+    inbox = Inbox(_Database(), DeadLetters("test", _publish), ParkingLot(_Database()))
+    log: list[str] = []
+    failures = [ConnectionError("store away")]
+
+    async def handler(envelope, request: RegistrationWithdrawalRequested) -> None:
+        log.append(request.reference)
+
+    async def at_the_end() -> None:
+        if failures:
+            raise failures.pop()
+        log.append("end of batch")
+
+    inbox.register(REGISTRATIONS_INBOUND, {RegistrationWithdrawalRequested: handler})
+    inbox.after_batch(at_the_end)
+    await inbox.receive_batch([_record(0, "ana"), _record(1, "ben")])
+    assert log == ["ana", "ben", "end of batch"], "the batch counted as handled before its end-of-batch work was done"

@@ -4,7 +4,8 @@ the batch is split by order key (by default the event; a topic may name a finer 
 handled in order, different keys side by side. For each record: parse (bad bytes → dead letter) → skip types this
 service does not handle → skip duplicates → handle (one message per order key at a time) → park when it waits for
 something → dead-letter when it keeps failing → mark as processed → run the parked messages its handling released.
-The subscriber commits the offsets only after the whole batch is handled, so nothing is lost.
+The subscriber commits the offsets only after the whole batch is handled, including the work its handlers left for
+the end of the batch (``after_batch``), so nothing is lost.
 
 Handlers are idempotent on their own (natural keys, versions); the processed-id record spares them most
 redeliveries. A store or broker outage is not the message's fault: the pipeline waits and retries instead of
@@ -87,6 +88,7 @@ class Inbox:
         self._attempts = attempts
         self._handlers: dict[str, dict[type[Message], Handler]] = {}
         self._order_keys: dict[str, OrderKey] = {}
+        self._after_batch: list[Callable[[], Awaitable[Any]]] = []
         self._unmarked: list[dict[str, Any]] = []
         self._recent: OrderedDict[str, None] = OrderedDict()
         self._releases = 0
@@ -101,6 +103,11 @@ class Inbox:
         self._handlers.setdefault(topic, {}).update(handlers)
         if order_by is not None:
             self._order_keys[topic] = order_by
+
+    def after_batch(self, hook: Callable[[], Awaitable[Any]]) -> None:
+        """Run ``hook`` when a batch's records are handled, before its offsets may be committed (work the handlers
+        left to do once per batch); a failing hook is run again until it succeeds."""
+        self._after_batch.append(hook)
 
     def _order_key(self, topic: str, envelope: Envelope) -> str:
         order_by = self._order_keys.get(topic)
@@ -137,6 +144,14 @@ class Inbox:
         marks = await asyncio.gather(*(self._retrying(lambda i=i: self._processed.find_one({"_id": i}, {"_id": 1})) for i in ids))
         done = {mark["_id"] for mark in marks if mark}
         await asyncio.gather(*(self._receive_in_order(group, done) for group in in_order.values()))
+        for hook in self._after_batch:
+            while True:  # the batch is not done until its hooks are
+                try:
+                    await hook()
+                    break
+                except Exception:
+                    log.exception("inbox.after_batch_failed")
+                    await asyncio.sleep(1.0)
 
     async def _receive_in_order(self, records: list[tuple[Record, Envelope | None]], done: set[str]) -> None:
         for record, envelope in records:

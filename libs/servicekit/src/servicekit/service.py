@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any
 
 import structlog
 import uvicorn
@@ -82,6 +83,10 @@ class ServiceRuntime:
         """Handle ``topic``'s messages of these types; ``order_by``: which of them go one at a time (default: an
         event's, whatever their topic)."""
         self.inbox.register(topic, handlers, order_by)
+
+    def after_batch(self, hook: Callable[[], Awaitable[Any]]) -> None:
+        """Run ``hook`` after each consumed batch is handled, before its offsets are committed."""
+        self.inbox.after_batch(hook)
 
     def watch_outbox(self, *collections: AsyncCollection) -> None:
         for collection in collections:

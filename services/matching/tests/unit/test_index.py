@@ -144,3 +144,14 @@ def test_concentration_measures() -> None:
     assert gini([5, 5, 5, 5]) == 0
     assert gini([0, 0, 0, 20]) == 0.75
     assert top_share([10] + [1] * 9) == 10 / 19
+
+
+def test_lists_showing_names_every_list_that_holds_the_participant() -> None:
+    rng = random.Random(99)
+    index = SuggestionIndex.build([random_participant(i, rng) for i in range(80)], POLICY, list_size=4)
+    found = 0
+    for pid in index.participant_ids[:20]:
+        expected = {h for h in index.participant_ids if pid in [s.partner_id for s in index.suggestions_for(h)]}
+        assert index.lists_showing(pid) == expected
+        found += len(expected)
+    assert found > 0

@@ -43,17 +43,21 @@ class MongoProfiles:
     async def ensure_indexes(self) -> None:
         await self.collection.create_index([("event_id", 1), ("active", 1)])
 
-    async def save(self, event_id: str, participant_id: str, registration: Registration) -> None:
+    async def save(self, event_id: str, participant_id: str, registration: Registration, message_id: str) -> bool:
         # Read, then write by id: FerretDB answers only an exact _id filter from its index, and an upsert filtered on
         # `erased` would try to insert a second document for an erased id. One event's messages come one at a time.
-        stored = await self.collection.find_one({"_id": participant_id}, {"erased": 1})
-        if (stored or {}).get("erased"):
-            return
+        stored = await self.collection.find_one({"_id": participant_id}, {"erased": 1, "saved_by": 1}) or {}
+        if stored.get("erased"):
+            return False
         await self.collection.update_one(
             {"_id": participant_id},
-            {"$set": {"event_id": event_id, "registration": registration.model_dump(mode="json"), "active": True}},
+            {"$set": {
+                "event_id": event_id, "registration": registration.model_dump(mode="json"), "active": True,
+                "saved_by": message_id,
+            }},
             upsert=True,
         )
+        return stored.get("saved_by") == message_id
 
     async def deactivate(self, participant_id: str, erase: bool) -> None:
         if erase:

@@ -20,14 +20,14 @@ from ..domain import match as lifecycle
 from ..domain.match import Happened, Match, MatchState
 from .links import LinkMaker
 from .match_ids import match_id_for
-from .ports import MatchStore, ProfileStore, RefusalLog, SuggestionStore
-from .publish_lists import PRODUCER, publish_lists
+from .ports import MatchStore, ProfileStore, RefusalLog
+from .publish_lists import PRODUCER, ListPublisher
 from .suggestion_index import Indexes
 
 
 async def decide(
     decision: MatchDecisionSubmitted, cause: Envelope, *, indexes: Indexes, profiles: ProfileStore, matches: MatchStore,
-    suggestions: SuggestionStore, refusals: RefusalLog, links: LinkMaker,
+    lists: ListPublisher, refusals: RefusalLog, links: LinkMaker,
 ) -> str:
     """Apply the decision; returns what happened ('refused' included)."""
     event_id = cause.event_id
@@ -79,7 +79,7 @@ async def decide(
         for participant_id in (match.requester, match.recipient):
             accepted = index.context.accepted_counts.get(participant_id, 0) + step
             changed |= index.record_accepted_count(participant_id, max(accepted, 0))
-    await publish_lists(index, event_id, changed, cause, suggestions, links)
+    await lists.now(index, event_id, changed, cause)
     return outcome.happened.value
 
 

@@ -12,41 +12,43 @@ from servicekit.parking import WaitFor
 
 from ..domain.match import Happened, withdraw_everything
 from ..profile_mapping import participant_from_registration, policy_from_event
-from .links import LinkMaker
 from .match_ids import match_id_for
 from .ports import EventStore, MatchStore, ProfileStore, SuggestionStore
-from .publish_lists import PRODUCER, publish_lists
+from .publish_lists import PRODUCER, ListPublisher
 from .suggestion_index import Indexes
 
 
 async def learn_event(
-    event: EventDetails, cause: Envelope, events: EventStore, indexes: Indexes, suggestions: SuggestionStore,
-    links: LinkMaker,
+    event: EventDetails, cause: Envelope, events: EventStore, indexes: Indexes, lists: ListPublisher
 ) -> list[str]:
     await events.save(event)
     index = indexes.cached(event.event_id)
     if index is not None:
         changed = index.replace_policy(policy_from_event(event))
-        await publish_lists(index, event.event_id, changed, cause, suggestions, links)
+        await lists.now(index, event.event_id, changed, cause)
     return [f"event:{event.event_id}"]
 
 
 async def learn_participant(
     participant_id: str, registration: Registration, cause: Envelope, profiles: ProfileStore, indexes: Indexes,
-    suggestions: SuggestionStore, links: LinkMaker,
+    lists: ListPublisher,
 ) -> list[str]:
     index = await indexes.of(cause.event_id)
     if index is None:
         raise WaitFor(f"event:{cause.event_id}", reason=f"event {cause.event_id} is not known to matching yet")
-    await profiles.save(cause.event_id, participant_id, registration)
+    handled_before = await profiles.save(cause.event_id, participant_id, registration, str(cause.message_id))
     changed = index.upsert(participant_from_registration(participant_id, registration))
-    await publish_lists(index, cause.event_id, changed, cause, suggestions, links)
+    if not changed and handled_before:
+        # This message was handled up to here before and its batch never committed (a crash, or a retry): the index
+        # has the participant already, but the lists they changed may never have been announced.
+        changed = {participant_id} | index.lists_showing(participant_id)
+    lists.later(index, cause.event_id, changed, cause)  # announced once for the whole batch
     return [f"participant:{participant_id}"]
 
 
 async def participant_leaves(
     participant_id: str, cause: Envelope, *, erase: bool, profiles: ProfileStore, matches: MatchStore,
-    indexes: Indexes, suggestions: SuggestionStore, links: LinkMaker,
+    indexes: Indexes, suggestions: SuggestionStore, lists: ListPublisher,
 ) -> None:
     """A withdrawn or erased participant leaves every list; their open and accepted matches are cancelled."""
     await profiles.deactivate(participant_id, erase)
@@ -65,4 +67,4 @@ async def participant_leaves(
     index = await indexes.of(cause.event_id)
     if index is not None:
         changed = index.remove(participant_id)
-        await publish_lists(index, cause.event_id, changed, cause, suggestions, links)
+        await lists.now(index, cause.event_id, changed, cause)

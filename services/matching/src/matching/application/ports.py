@@ -19,7 +19,10 @@ class EventStore(Protocol):
 
 
 class ProfileStore(Protocol):
-    async def save(self, event_id: str, participant_id: str, registration: Registration) -> None: ...
+    async def save(self, event_id: str, participant_id: str, registration: Registration, message_id: str) -> bool:
+        """Store the participant's registration as ``message_id`` says (not for an erased id); True when that message
+        had saved it before (it is being handled again)."""
+        ...
 
     async def deactivate(self, participant_id: str, erase: bool) -> None: ...
 

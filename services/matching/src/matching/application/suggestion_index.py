@@ -1,8 +1,9 @@
 """The in-memory suggestion index of each event, built from the stores on first use.
 
 The inbox (servicekit) handles one event's messages one at a time, so one handler at a time reads or changes an
-event's index, whatever topic its message came on; a replica that takes over an event builds the index from the
-stored profiles and decisions.
+event's index, whatever topic its message came on; the lists a batch's registrations changed are read from it at
+the end of the batch (``ListPublisher``), between handlers, whose every change of the index is one synchronous step.
+A replica that takes over an event builds the index from the stored profiles and decisions.
 """
 
 from __future__ import annotations

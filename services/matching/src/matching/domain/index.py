@@ -120,6 +120,10 @@ class SuggestionIndex:
             for partner, score in shown
         ]
 
+    def lists_showing(self, participant_id: str) -> set[str]:
+        """The participants whose shown list holds ``participant_id``."""
+        return {holder for holder, shown in self._shown.items() if any(partner == participant_id for partner, _ in shown)}
+
     def ranking(self, participant_id: str) -> list[tuple[str, float]]:
         """The participant's list as (partner id, score), best first, without reasons (cheap)."""
         return list(self._shown.get(participant_id, ()))

@@ -13,6 +13,7 @@ from ..application.decide import decide
 from ..application.learn_facts import learn_event, learn_participant, participant_leaves
 from ..application.links import LinkMaker
 from ..application.ports import EventStore, MatchStore, ProfileStore, RefusalLog, SuggestionStore
+from ..application.publish_lists import ListPublisher
 from ..application.suggestion_index import Indexes
 
 
@@ -20,24 +21,26 @@ def register_consumers(
     runtime: ServiceRuntime, *, events: EventStore, profiles: ProfileStore, matches: MatchStore,
     suggestions: SuggestionStore, refusals: RefusalLog, indexes: Indexes, links: LinkMaker,
 ) -> None:
+    lists = ListPublisher(suggestions, links)
+    # Lists noted by registrations are announced once per batch, before the batch's offsets are committed.
+    runtime.after_batch(lists.owed_lists)
+
     async def on_event(envelope: Envelope, message: EventPublished | EventUpdated) -> list[str]:
-        return await learn_event(message.event, envelope, events, indexes, suggestions, links)
+        return await learn_event(message.event, envelope, events, indexes, lists)
 
     async def on_participant(envelope: Envelope, message: ParticipantRegistered | ParticipantUpdated) -> list[str]:
-        return await learn_participant(
-            message.participant_id, message.registration, envelope, profiles, indexes, suggestions, links
-        )
+        return await learn_participant(message.participant_id, message.registration, envelope, profiles, indexes, lists)
 
     async def on_withdrawn(envelope: Envelope, message: ParticipantWithdrawn) -> None:
         await participant_leaves(message.participant_id, envelope, erase=False, profiles=profiles, matches=matches,
-                                 indexes=indexes, suggestions=suggestions, links=links)
+                                 indexes=indexes, suggestions=suggestions, lists=lists)
 
     async def on_erased(envelope: Envelope, message: ParticipantErased) -> None:
         await participant_leaves(message.participant_id, envelope, erase=True, profiles=profiles, matches=matches,
-                                 indexes=indexes, suggestions=suggestions, links=links)
+                                 indexes=indexes, suggestions=suggestions, lists=lists)
 
     async def on_decision(envelope: Envelope, decision: MatchDecisionSubmitted) -> None:
-        await decide(decision, envelope, indexes=indexes, profiles=profiles, matches=matches, suggestions=suggestions,
+        await decide(decision, envelope, indexes=indexes, profiles=profiles, matches=matches, lists=lists,
                      refusals=refusals, links=links)
 
     runtime.consume(EVENTS, {EventPublished: on_event, EventUpdated: on_event})
