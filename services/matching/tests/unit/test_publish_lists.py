@@ -83,12 +83,17 @@ async def test_a_burst_of_registrations_announces_each_changed_list_once_with_it
     assert len(store.saved) == 1, "nothing is owed any more"
 
 
-async def test_a_failed_write_keeps_the_lists_owed():
+def _one_registration_noted() -> tuple[SuggestionIndex, Store, ListPublisher, set[str]]:
     index, newcomers = _event()
     store = Store()
     publisher = _publisher(store)
     changed = index.upsert(newcomers[0])
     publisher.later(index, "fair", changed, CAUSE)
+    return index, store, publisher, changed
+
+
+async def test_a_failed_write_keeps_the_lists_owed():
+    _, store, publisher, changed = _one_registration_noted()
     store.fail_next = True
     with pytest.raises(ConnectionError):
         await publisher.owed_lists()
@@ -97,11 +102,7 @@ async def test_a_failed_write_keeps_the_lists_owed():
 
 
 async def test_a_list_noted_again_while_it_is_written_stays_owed():
-    index, newcomers = _event()
-    store = Store()
-    publisher = _publisher(store)
-    first = index.upsert(newcomers[0])
-    publisher.later(index, "fair", first, CAUSE)
+    index, store, publisher, first = _one_registration_noted()
     store.gate = asyncio.Event()
     writing = asyncio.create_task(publisher.owed_lists())
     await asyncio.sleep(0)  # the write is under way
