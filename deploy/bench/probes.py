@@ -335,53 +335,45 @@ def scrape_all() -> dict[str, dict[tuple[str, frozenset], float]]:
     return {name: scrape(port) for name, port in SERVICES.items()}
 
 
+def _increases(before: dict, after: dict, metric: str):
+    """(service, labels, increase of ``metric``, labels' samples after) for every labelled series that grew."""
+    for service, samples in after.items():
+        for (name, labels), value in samples.items():
+            if name == metric and (grown := value - before.get(service, {}).get((name, labels), 0.0)) > 0:
+                yield service, labels, grown, {k: v.strip('"') for k, v in labels}
+
+
+def _increase(before: dict, after: dict, service: str, metric: str, labels: frozenset) -> float:
+    return after[service].get((metric, labels), 0.0) - before.get(service, {}).get((metric, labels), 0.0)
+
+
 def handle_stats(before: dict, after: dict) -> list[tuple[str, str, int, float]]:
     """(service, topic, messages handled, mean seconds in the handler) over the interval, from
     message_handle_seconds_{count,sum}."""
-    rows = []
-    for service, samples in after.items():
-        for (name, labels), value in samples.items():
-            if name != "message_handle_seconds_count":
-                continue
-            count = value - before.get(service, {}).get((name, labels), 0.0)
-            total = samples.get(("message_handle_seconds_sum", labels), 0.0) - before.get(service, {}).get(
-                ("message_handle_seconds_sum", labels), 0.0)
-            if count > 0:
-                topic = dict(labels).get("topic", "?").strip('"')
-                rows.append((service, topic, int(count), total / count))
-    return sorted(rows)
+    return sorted(
+        (service, label.get("topic", "?"), int(count),
+         _increase(before, after, service, "message_handle_seconds_sum", labels) / count)
+        for service, labels, count, label in _increases(before, after, "message_handle_seconds_count")
+    )
 
 
 def store_stats(before: dict, after: dict) -> list[tuple[str, str, str, int, float]]:
     """(service, command, collection, commands, seconds in the store) over the interval, from
     store_command_seconds_{count,sum}."""
-    rows = []
-    for service, samples in after.items():
-        for (name, labels), value in samples.items():
-            if name != "store_command_seconds_count":
-                continue
-            count = value - before.get(service, {}).get((name, labels), 0.0)
-            total = samples.get(("store_command_seconds_sum", labels), 0.0) - before.get(service, {}).get(
-                ("store_command_seconds_sum", labels), 0.0)
-            if count > 0:
-                label = {k: v.strip('"') for k, v in labels}
-                rows.append((service, label.get("command", "?"), label.get("collection", "?"), int(count), total))
-    return sorted(rows)
+    return sorted(
+        (service, label.get("command", "?"), label.get("collection", "?"), int(count),
+         _increase(before, after, service, "store_command_seconds_sum", labels))
+        for service, labels, count, label in _increases(before, after, "store_command_seconds_count")
+    )
 
 
 def scan_counts(before: dict, after: dict) -> list[tuple[str, str, str, int]]:
     """(service, command, collection, commands) whose filter was not one exact _id, over the interval
     (store_scans_total: FerretDB reads the whole collection for them)."""
-    rows = []
-    for service, samples in after.items():
-        for (name, labels), value in samples.items():
-            if name != "store_scans_total":
-                continue
-            count = int(value - before.get(service, {}).get((name, labels), 0.0))
-            if count > 0:
-                label = {k: v.strip('"') for k, v in labels}
-                rows.append((service, label.get("command", "?"), label.get("collection", "?"), count))
-    return sorted(rows)
+    return sorted(
+        (service, label.get("command", "?"), label.get("collection", "?"), int(count))
+        for service, _, count, label in _increases(before, after, "store_scans_total")
+    )
 
 
 def cpu_seconds(pid: int) -> float:

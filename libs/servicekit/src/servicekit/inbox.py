@@ -68,6 +68,9 @@ RECENT_IDS = 20_000
 RECENT_RELEASES = 20_000
 """Keys released lately (e.g. 'participant:<id>'), each with the moment in this process's count of releases."""
 
+_TYPE_NAMES = {topic: {model.__name__ for model in models} for topic, models in TOPIC_TYPES.items()}
+"""The message types each topic carries, by name (as an envelope names its type)."""
+
 # Only outages are waited out; a store error about the data itself (a WriteError) is the message's problem and
 # ends in the dead-letter topic after the usual attempts.
 _INFRASTRUCTURE_ERRORS = (ConnectionFailure, ServerSelectionTimeoutError, KafkaError, ConnectionError, TimeoutError)
@@ -87,6 +90,7 @@ class Inbox:
         self._parking = parking
         self._attempts = attempts
         self._handlers: dict[str, dict[type[Message], Handler]] = {}
+        self._handled_names: dict[str, set[str]] = {}
         self._order_keys: dict[str, OrderKey] = {}
         self._after_batch: list[Callable[[], Awaitable[Any]]] = []
         self._unmarked: list[dict[str, Any]] = []
@@ -101,6 +105,7 @@ class Inbox:
 
     def register(self, topic: str, handlers: dict[type[Message], Handler], order_by: OrderKey | None = None) -> None:
         self._handlers.setdefault(topic, {}).update(handlers)
+        self._handled_names[topic] = {model.__name__ for model in self._handlers[topic]}
         if order_by is not None:
             self._order_keys[topic] = order_by
 
@@ -115,10 +120,10 @@ class Inbox:
 
     @staticmethod
     def _travels_on(topic: str, type_name: str) -> bool:
-        return any(model.__name__ == type_name for model in TOPIC_TYPES.get(topic, ()))
+        return type_name in _TYPE_NAMES.get(topic, ())
 
     def _handles(self, topic: str, type_name: str) -> bool:
-        return any(model.__name__ == type_name for model in self._handlers.get(topic, {}))
+        return type_name in self._handled_names.get(topic, ())
 
     @property
     def topics(self) -> list[str]:
@@ -144,24 +149,15 @@ class Inbox:
         marks = await asyncio.gather(*(self._retrying(lambda i=i: self._processed.find_one({"_id": i}, {"_id": 1})) for i in ids))
         done = {mark["_id"] for mark in marks if mark}
         await asyncio.gather(*(self._receive_in_order(group, done) for group in in_order.values()))
-        for hook in self._after_batch:
-            while True:  # the batch is not done until its hooks are
-                try:
-                    await hook()
-                    break
-                except Exception:
-                    log.exception("inbox.after_batch_failed")
-                    await asyncio.sleep(1.0)
+        for hook in self._after_batch:  # the batch is not done until its hooks are
+            await _until_done(hook, "inbox.after_batch_failed")
 
     async def _receive_in_order(self, records: list[tuple[Record, Envelope | None]], done: set[str]) -> None:
-        for record, envelope in records:
-            while True:  # never report a record handled that was not handled completely
-                try:
-                    await self.receive(record, done, envelope)
-                    break
-                except Exception:
-                    log.exception("message.receive_failed", topic=record.topic, offset=record.offset)
-                    await asyncio.sleep(1.0)
+        for record, envelope in records:  # never report a record handled that was not handled completely
+            await _until_done(
+                lambda: self.receive(record, done, envelope), "message.receive_failed", topic=record.topic,
+                offset=record.offset,
+            )
 
     async def receive(self, record: Record, done: set[str] | None = None, envelope: Envelope | None = None) -> None:
         """Handle one consumed record completely (``done``: message ids known to be processed, if asked already;
@@ -225,9 +221,7 @@ class Inbox:
             return list(released)
         if outcome == "handled":  # a dead-lettered message stays unmarked, so a replay of it is handled
             self._unmarked.append({"_id": message_id, "at": dt.datetime.now(dt.UTC)})
-            self._recent[message_id] = None
-            if len(self._recent) > RECENT_IDS:
-                self._recent.popitem(last=False)
+            _remember(self._recent, message_id, None, RECENT_IDS)
         if from_parking:
             await self._parking.remove(from_parking)
         MESSAGES.labels(topic, envelope.type, outcome).inc()
@@ -236,10 +230,7 @@ class Inbox:
 
     def _log_release(self, key: str) -> None:
         self._releases += 1
-        self._released[key] = self._releases
-        self._released.move_to_end(key)
-        if len(self._released) > RECENT_RELEASES:
-            self._released.popitem(last=False)
+        _remember(self._released, key, self._releases, RECENT_RELEASES)
 
     async def _handle(self, record: Record, envelope: Envelope, payload: Any, handler: Handler) -> tuple[Iterable[str], str]:
         failures = 0
@@ -315,6 +306,25 @@ class Inbox:
                 log.warning("store.unavailable", error=repr(exc))
                 await asyncio.sleep(1.0)
 
+
+
+async def _until_done(operation: Callable[[], Awaitable[Any]], failure: str, **context: Any) -> None:
+    """Run ``operation`` until it succeeds, logging each failure and waiting a second before the next try."""
+    while True:
+        try:
+            await operation()
+            return
+        except Exception:
+            log.exception(failure, **context)
+            await asyncio.sleep(1.0)
+
+
+def _remember(table: OrderedDict, key: str, value: Any, most: int) -> None:
+    """Keep ``key`` as the newest entry of ``table``, forgetting the oldest beyond ``most``."""
+    table[key] = value
+    table.move_to_end(key)
+    if len(table) > most:
+        table.popitem(last=False)
 
 
 def _opened(record: Record) -> Envelope | None:

@@ -14,13 +14,13 @@ from pymongo.monitoring import CommandFailedEvent, CommandListener, CommandStart
 # database has at most 100 SQLite connections. One batch of 100 updates therefore waits for itself forever, and a
 # few large batches at once freeze the whole database. Ten per batch, times the services' 8 store connections
 # (ServiceSettings.mongo_max_connections), stays below that limit. MongoDB does not care either way.
-UPDATES_PER_BATCH = 10
+WRITES_PER_BATCH = 10
 
 
 async def write_in_batches(collection: AsyncCollection, writes: Sequence[UpdateOne | DeleteOne]) -> None:
     """Apply ``writes`` (unordered) in batches small enough for every supported store."""
-    for start in range(0, len(writes), UPDATES_PER_BATCH):
-        await collection.bulk_write(list(writes[start:start + UPDATES_PER_BATCH]), ordered=False)
+    for start in range(0, len(writes), WRITES_PER_BATCH):
+        await collection.bulk_write(list(writes[start:start + WRITES_PER_BATCH]), ordered=False)
 
 
 STORE_SECONDS = Histogram(

@@ -42,19 +42,6 @@ class MissingParticipant(Exception):
         self.participant_id = participant_id
 
 
-def remembering(lookup: Lookup) -> Lookup:
-    """``lookup`` that asks the directory once per participant: for one message noted, or one e-mail (a meeting names
-    its two people as recipients and again as each other's partner)."""
-    known: dict[str, RecipientRecord | None] = {}
-
-    async def remembered(participant_id: str) -> RecipientRecord | None:
-        if participant_id not in known:
-            known[participant_id] = await lookup(participant_id)
-        return known[participant_id]
-
-    return remembered
-
-
 def recipient_of(record: RecipientRecord) -> Recipient:
     return Recipient(
         participant_id=record.participant_id, name=record.name, email=record.email,

@@ -33,7 +33,7 @@ from ..domain import (
     message_id_for,
 )
 from .changes_from_messages import (
-    DIGEST_TYPES, Lookup, MissingParticipant, build_change, event_info, recipient_of, remembering,
+    DIGEST_TYPES, MissingParticipant, build_change, event_info, recipient_of,
 )
 from .due_queue import DueQueue
 from .ports import Deliveries, Directory, MailTransport, PendingChanges, PendingRecord, SmtpFailure
@@ -98,8 +98,7 @@ class Delivery:
         later = [r.due_at for r in pending if r not in records]
         if later:
             self.due.schedule(participant_id, min(later))
-        lookup = remembering(self._directory.recipient)
-        recipient = await lookup(participant_id)
+        recipient = await self._directory.recipient(participant_id)
         if recipient is None or not recipient.active:
             await self._pending.remove(participant_id, [r.key for r in records])
             return 0
@@ -107,7 +106,7 @@ class Delivery:
         changes = []
         for record in records:
             try:
-                changes.append(PendingChange(change=await self._change(record, lookup), arrived_at=record.arrived_at))
+                changes.append(PendingChange(change=await self._change(record), arrived_at=record.arrived_at))
             except MissingParticipant:
                 await self._pending.remove(participant_id, [record.key])  # someone named was erased meanwhile
         policy = GatheringPolicy(window=dt.timedelta(0), max_changes_per_email=self._policy.max_changes_per_email)
@@ -120,20 +119,19 @@ class Delivery:
             )
             await self._pending.remove(participant_id, burst.change_keys)
             if delivery is not None:
-                await self._attempt(delivery, now, lookup)
+                await self._attempt(delivery, now)
                 sent += 1
         return sent
 
-    @staticmethod
-    async def _change(record: PendingRecord, lookup: Lookup) -> Any:
+    async def _change(self, record: PendingRecord) -> Any:
+        # People named in a change are read from the directory's copies, a few seconds old at most.
         return await build_change(
             record.message_type, record.data, change_id=record.change_id, occurred_at=record.occurred_at,
-            recipient_id=record.participant_id, lookup=lookup,
+            recipient_id=record.participant_id, lookup=self._directory.recipient,
         )
 
-    async def _attempt(self, delivery: dict[str, Any], now: dt.datetime, lookup: Lookup | None = None) -> None:
+    async def _attempt(self, delivery: dict[str, Any], now: dt.datetime) -> None:
         key, participant_id = delivery["_id"], delivery["participant_id"]
-        lookup = lookup or remembering(self._directory.recipient)
         recipient = await self._directory.recipient(participant_id, fresh=True)
         event = await self._directory.event(delivery["event_id"])
         if recipient is None or not recipient.active or event is None:
@@ -143,7 +141,7 @@ class Delivery:
         for stored in delivery["changes"]:
             record = PendingRecord(**stored)
             try:
-                changes.append(await self._change(record, lookup))
+                changes.append(await self._change(record))
             except MissingParticipant:
                 continue
         if not changes:

@@ -13,7 +13,7 @@ from typing import Any
 from servicekit.parking import WaitFor
 
 from ..domain import SuggestionsUpdated, dedupe_key
-from .changes_from_messages import DIGEST_TYPES, MEETING_TYPES, MissingParticipant, build_change, recipient_of, recipients_of, remembering
+from .changes_from_messages import DIGEST_TYPES, MEETING_TYPES, MissingParticipant, build_change, recipient_of, recipients_of
 from .ports import Directory, PendingChanges, PendingRecord, RecipientRecord
 
 
@@ -52,9 +52,8 @@ async def note_change(
         raise WaitFor(f"event:{event_id}", reason=f"event {event_id} is not known to notifications yet")
     if message_type in MEETING_TYPES:
         await directory.save_meeting({**data, "event_id": event_id, "cancelled": message_type == "MeetingCancelled"})
-    lookup = remembering(directory.recipient)  # a meeting names its two people as recipients and as partners
     for participant_id in recipients_of(message_type, data):
-        record = await lookup(participant_id)
+        record = await directory.recipient(participant_id)
         if record is None:
             raise WaitFor(f"participant:{participant_id}", reason=f"participant {participant_id} is not known yet")
         if not record.active:
@@ -67,7 +66,7 @@ async def note_change(
             try:
                 change = await build_change(
                     message_type, data, change_id=message_id, occurred_at=occurred_at,
-                    recipient_id=participant_id, lookup=lookup,
+                    recipient_id=participant_id, lookup=directory.recipient,
                 )
             except MissingParticipant as missing:
                 raise WaitFor(f"participant:{missing.participant_id}", reason=str(missing)) from None

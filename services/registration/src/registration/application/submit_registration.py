@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 
 from contracts.envelope import Envelope
@@ -34,17 +33,16 @@ async def submit_registration(
 ) -> OutcomeStatus:
     """Different people's registrations are handled side by side (one person's in order). Each takes its event's turn
     in the order they arrived, and an event with a capacity keeps the turn from counting its seats to taking one:
-    first come, first seated."""
-    async with contextlib.AsyncExitStack() as turn:
-        await turn.enter_async_context(admissions.hold(cause.event_id))
+    first come, first seated. Without a capacity the next person need not wait."""
+    async with admissions.hold(cause.event_id):
         event = await events.get(cause.event_id)
         if event is None:
             reason = [("event_id", f"event '{cause.event_id}' does not exist; check the id with the event's operator")]
             await inbound.answer(str(cause.message_id), cause.event_id, [outcome(cause, submission, OutcomeStatus.REFUSED, revision=submission.revision, reasons=reason)])
             raise UnknownEvent(reason[0][1])
-        if event.capacity is None:
-            await turn.aclose()  # nothing to count: the next person need not wait
-        return await _admit(submission, cause, event, participants, events, inbound, now)
+        if event.capacity is not None:
+            return await _admit(submission, cause, event, participants, events, inbound, now)
+    return await _admit(submission, cause, event, participants, events, inbound, now)
 
 
 async def _admit(

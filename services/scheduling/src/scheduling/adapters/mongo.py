@@ -33,8 +33,10 @@ class MongoSchedules:
 
     async def load(self, event_id: str) -> dict[str, Any] | None:
         snapshot = await self.collection.find_one({"_id": event_id}, {"outbox": 0})
-        if snapshot is None:
-            return None
+        return None if snapshot is None else await self._replayed(event_id, snapshot)
+
+    async def _replayed(self, event_id: str, snapshot: dict[str, Any]) -> dict[str, Any]:
+        """The schedule now: the snapshot with the journal entries written after it applied."""
         state = {k: v for k, v in snapshot.items() if k not in ("_id", "journal_from")}
         while True:  # one lookup by id per entry (FerretDB indexes nothing but _id)
             entry = await self.journal.find_one({"_id": _entry_id(event_id, state["version"] + 1)}, {"changes": 1})
@@ -69,16 +71,17 @@ class MongoSchedules:
         await self._compact(event_id, scrub=True)
 
     async def _compact(self, event_id: str, scrub: bool = False) -> None:
-        previous = await self.collection.find_one({"_id": event_id}, {"version": 1, "journal_from": 1})
-        state = await self.load(event_id)
-        if previous is None or state is None:
+        snapshot = await self.collection.find_one({"_id": event_id}, {"outbox": 0})
+        if snapshot is None:
             return
-        await self.collection.update_one({"_id": event_id}, {"$set": {**state, "journal_from": previous["version"] + 1}})
-        first = previous.get("journal_from", previous["version"] + 1)  # a snapshot written before the journal: none
-        obsolete = [DeleteOne({"_id": _entry_id(event_id, v)}) for v in range(first, previous["version"] + 1)]
+        previous = snapshot["version"]
+        first = snapshot.get("journal_from", previous + 1)  # a snapshot written before the journal: none
+        state = await self._replayed(event_id, snapshot)
+        await self.collection.update_one({"_id": event_id}, {"$set": {**state, "journal_from": previous + 1}})
+        obsolete = [DeleteOne({"_id": _entry_id(event_id, v)}) for v in range(first, previous + 1)]
         if scrub:  # every entry up to now loses its changes; its outbox stays until the relay is surely done with it
             obsolete += [UpdateOne({"_id": _entry_id(event_id, v)}, {"$unset": {"changes": ""}})
-                         for v in range(previous["version"] + 1, state["version"] + 1)]
+                         for v in range(previous + 1, state["version"] + 1)]
         await write_in_batches(self.journal, obsolete)
 
 
