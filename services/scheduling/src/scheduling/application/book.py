@@ -59,6 +59,7 @@ class Book:
     touched_participants: set[str] = field(default_factory=set)
     before: dict[str, dict[str, Any] | None] = field(default_factory=dict)
     previous_event: EventDetails | None = None
+    _parsed_event: tuple[dict[str, Any], EventDetails] | None = field(default=None, repr=False)
 
     @classmethod
     def from_state(cls, event_id: str, state: dict[str, Any]) -> Book:
@@ -79,11 +80,15 @@ class Book:
                 index = index_of.get(record["slot"], _MISSING_SLOT_BASE + record.get("slot_index", 0))
                 placements[meeting_id] = Placement(index, record["table"], record.get("accompanied", False))
         timetable = Timetable(problem, Schedule(placements), list(state["waitlist"]))
-        return cls(event_id, state, timetable)
+        return cls(event_id, state, timetable, _parsed_event=(state["event"], event))
 
     @property
     def event(self) -> EventDetails:
-        return EventDetails.model_validate(self.state["event"])
+        # Read for every message (the grid): parsed once per stored event, which only set_event replaces.
+        raw = self.state["event"]
+        if self._parsed_event is None or self._parsed_event[0] is not raw:
+            self._parsed_event = (raw, EventDetails.model_validate(raw))
+        return self._parsed_event[1]
 
     def touch(self, *meeting_ids: str) -> None:
         """Mark meetings the use case changed; :meth:`sync_meetings` writes them back into ``state``."""
