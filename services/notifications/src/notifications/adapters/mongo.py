@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 from collections.abc import Sequence
 from dataclasses import asdict
 from typing import Any
@@ -56,9 +57,13 @@ class MongoDirectory:
         # Read, then write by id: FerretDB answers only an exact _id filter from its index, and an upsert filtered on
         # `erased` would try to insert a second document for an erased id. One person's messages come one at a time.
         stored = await self.recipients.find_one({"_id": participant_id}, {"erased": 1})
-        if not (stored or {}).get("erased"):
-            await self.recipients.update_one({"_id": participant_id}, {"$set": document}, upsert=True)
-        self._recipient_copies.drop(participant_id)  # after the write: a read in flight may have kept the old
+        if (stored or {}).get("erased"):
+            self._recipient_copies.drop(participant_id)
+            return
+        await self.recipients.update_one({"_id": participant_id}, {"$set": document}, upsert=True)
+        # Kept after the write (a read in flight may have kept the old): the messages that follow a registration name
+        # the person at once.
+        self._recipient_copies.keep(participant_id, record)
 
     async def deactivate_recipient(self, participant_id: str) -> None:
         await self.recipients.update_one({"_id": participant_id}, {"$set": {"active": False}})
@@ -144,7 +149,8 @@ class MongoPendingChanges:
         async with self._recipients.hold(record.participant_id):
             await self.collection.update_one(
                 {"_id": record.participant_id},
-                {"$set": {"event_id": record.event_id, f"changes.{field}": asdict(record)}}, upsert=True,
+                {"$set": {"event_id": record.event_id, f"changes.{field}": {**asdict(record), "data": _as_text(record.data)}}},
+                upsert=True,
             )
 
     async def for_recipient(self, participant_id: str) -> list[PendingRecord]:
@@ -156,7 +162,7 @@ class MongoPendingChanges:
                     await self.collection.update_one({"_id": participant_id}, {"$unset": {f"changes.{f}": "" for f in told}})
                     for field in told:
                         del document["changes"][field]
-        records = [PendingRecord(**r) for r in document.get("changes", {}).values()]
+        records = [PendingRecord(**{**r, "data": _from_text(r["data"])}) for r in document.get("changes", {}).values()]
         return sorted(records, key=lambda r: r.arrived_at)
 
     async def remove(self, participant_id: str, keys: Sequence[str]) -> None:
@@ -186,6 +192,22 @@ def _told_fields(document: dict[str, Any]) -> list[str]:
     return [f for f, r in document.get("changes", {}).items() if _field(r["key"]) in told]
 
 
+def _as_text(data: dict[str, Any]) -> str:
+    """A message's data is stored as JSON text: nothing queries inside it, and FerretDB decodes a nested document field
+    by field every time the document holding it is read or updated (ADR 0008)."""
+    return json.dumps(data, separators=(",", ":"))
+
+
+def _from_text(stored: str | dict[str, Any]) -> dict[str, Any]:
+    return json.loads(stored) if isinstance(stored, str) else stored  # documents written before 0008 hold it nested
+
+
+def _opened(delivery: dict[str, Any] | None) -> dict[str, Any] | None:
+    if delivery is not None:
+        delivery["changes"] = [{**c, "data": _from_text(c["data"])} for c in delivery.get("changes", [])]
+    return delivery
+
+
 def _field(key: str) -> str:
     """A field name for a dedupe key: keys may hold characters a field name may not."""
     return hashlib.sha1(key.encode()).hexdigest()
@@ -210,16 +232,16 @@ class MongoDeliveries:
             "errors": [],
         }
         try:
-            await self.collection.insert_one(document)
+            await self.collection.insert_one({**document, "changes": [{**c, "data": _as_text(c["data"])} for c in changes]})
         except DuplicateKeyError:
             return None  # this e-mail exists already: sent, or being sent
         return document
 
     async def get(self, key: str) -> dict[str, Any] | None:
-        return await self.collection.find_one({"_id": key})
+        return _opened(await self.collection.find_one({"_id": key}))
 
     async def unfinished(self) -> list[dict[str, Any]]:
-        return [d async for d in self.collection.find({"status": "sending"})]
+        return [_opened(d) async for d in self.collection.find({"status": "sending"})]
 
     async def record_attempt(self, key: str, error: str, next_attempt_at: dt.datetime) -> None:
         await self.collection.update_one(
