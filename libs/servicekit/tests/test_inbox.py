@@ -1,17 +1,22 @@
 """The inbox with in-memory stand-ins for the store: which messages of a batch it handles one at a time (by default
-an event's, or what the topic's order key names, e.g. one person's), and that a message parked at the moment what it
-waits for is released runs at once."""
+an event's, or what the topic's order key names, e.g. one person's), that a message parked at the moment what it
+waits for is released runs at once, and which messages it asks the store about before handling them."""
 
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 from typing import Any
 
+import pytest
+
 from contracts.envelope import new_envelope
+from contracts.registry import open_envelope
 from contracts.registrations import RegistrationErasureRequested, RegistrationWithdrawalRequested
 from contracts.topics import REGISTRATIONS_INBOUND
 from servicekit.dead_letters import DeadLetters
-from servicekit.inbox import Inbox
+from servicekit import inbox as inbox_module
+from servicekit.inbox import CLOCK_SKEW_SECONDS, Inbox
 from servicekit.parking import ParkingLot, WaitFor
 from servicekit.records import Record
 
@@ -33,10 +38,10 @@ async def _publish(*args: Any) -> None:
     raise AssertionError("nothing should be dead-lettered")
 
 
-def _record(offset: int, reference: str, kind=RegistrationWithdrawalRequested) -> Record:
+def _record(offset: int, reference: str, kind=RegistrationWithdrawalRequested, occurred_at=None) -> Record:
     payload = kind(source="crm", reference=reference)
-    value = new_envelope(payload, producer="test", event_id="fair-2027").model_dump_json().encode()
-    return Record(REGISTRATIONS_INBOUND, 0, offset, b"fair-2027", value)
+    envelope = new_envelope(payload, producer="test", event_id="fair-2027", occurred_at=occurred_at)
+    return Record(REGISTRATIONS_INBOUND, 0, offset, b"fair-2027", envelope.model_dump_json().encode())
 
 
 async def _handled(order_by=None) -> list[tuple[str, str]]:
@@ -134,3 +139,90 @@ async def test_work_left_for_the_end_of_a_batch_runs_after_its_records_until_it_
     inbox.after_batch(at_the_end)
     await inbox.receive_batch([_record(0, "ana"), _record(1, "ben")])
     assert log == ["ana", "ben", "end of batch"], "the batch counted as handled before its end-of-batch work was done"
+
+
+class _Marks(_Collection):
+    """Processed-message marks: records which ids the inbox asked about; ``processed`` holds those marked."""
+
+    def __init__(self, processed: set[str] = frozenset()) -> None:
+        self.processed, self.asked = set(processed), []
+
+    async def find_one(self, query: dict, *args: Any, **kwargs: Any) -> dict | None:
+        self.asked.append(query["_id"])
+        return {"_id": query["_id"]} if query["_id"] in self.processed else None
+
+
+class _StoreWithMarks(_Database):
+    def __init__(self, marks: _Marks) -> None:
+        self.marks = marks
+
+    def __getitem__(self, name: str) -> _Collection:
+        return self.marks if name == "processed_messages" else _Collection()
+
+
+def _message_id(record: Record) -> str:
+    return str(open_envelope(record.value).message_id)
+
+
+def _inbox_handling(marks: _Marks, handled: list[str]) -> Inbox:
+    inbox = Inbox(_StoreWithMarks(marks), DeadLetters("test", _publish), ParkingLot(_Database()))
+
+    async def handler(envelope, request: RegistrationWithdrawalRequested) -> None:
+        handled.append(request.reference)
+
+    inbox.register(REGISTRATIONS_INBOUND, {RegistrationWithdrawalRequested: handler})
+    return inbox
+
+
+def _ago(seconds: float) -> dt.datetime:
+    return dt.datetime.now(dt.UTC) - dt.timedelta(seconds=seconds)
+
+
+def _taken_a_minute_ago(inbox: Inbox) -> None:
+    inbox.partitions_assigned([(REGISTRATIONS_INBOUND, 0)])
+    inbox._assigned_at[(REGISTRATIONS_INBOUND, 0)] -= 60
+
+
+async def test_a_message_from_before_the_partition_was_taken_is_asked_about_and_not_handled_twice():
+    handled: list[str] = []
+    redelivered = _record(0, "ana", occurred_at=_ago(60))  # handled by the previous owner, offset not committed
+    other = _record(1, "ben", occurred_at=_ago(60))
+    marks = _Marks(processed={_message_id(redelivered)})
+    inbox = _inbox_handling(marks, handled)
+    inbox.partitions_assigned([(REGISTRATIONS_INBOUND, 0)])
+    await inbox.receive_batch([redelivered, other])
+    assert handled == ["ben"], "a message handled before this process took the partition was handled again"
+    assert sorted(marks.asked) == sorted([_message_id(redelivered), _message_id(other)])
+
+
+async def test_a_message_that_occurred_since_the_partition_was_taken_is_known_without_asking():
+    handled: list[str] = []
+    marks = _Marks()
+    inbox = _inbox_handling(marks, handled)
+    _taken_a_minute_ago(inbox)
+    fresh = _record(0, "ana")
+    await inbox.receive_batch([fresh])
+    await inbox.receive_batch([Record(fresh.topic, fresh.partition, 9, fresh.key, fresh.value)])  # published again
+    assert handled == ["ana"], "a message published again was handled twice"
+    assert marks.asked == [], "the store was asked about a message only this process can have handled"
+
+
+@pytest.mark.parametrize("case", ["partition not taken through the consumer", "occurred in the future", "forgotten"])
+async def test_the_store_is_asked_whenever_this_process_cannot_know(case, monkeypatch):
+    handled: list[str] = []
+    marks = _Marks()
+    inbox = _inbox_handling(marks, handled)
+    occurred_at = None
+    if case != "partition not taken through the consumer":
+        _taken_a_minute_ago(inbox)
+    if case == "occurred in the future":
+        occurred_at = _ago(-2 * CLOCK_SKEW_SECONDS)
+    if case == "forgotten":
+        monkeypatch.setattr(inbox_module, "RECENT_IDS", 1)
+        await inbox.receive_batch([_record(0, "ben"), _record(1, "cleo")])  # ben's id is forgotten now
+        marks.asked.clear()
+        occurred_at = _ago(0.5 * CLOCK_SKEW_SECONDS)  # may be a message handled before ben's id was forgotten
+    message = _record(2, "ana", occurred_at=occurred_at)
+    await inbox.receive_batch([message])
+    assert marks.asked == [_message_id(message)]
+    assert "ana" in handled

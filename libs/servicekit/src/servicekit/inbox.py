@@ -8,7 +8,9 @@ The subscriber commits the offsets only after the whole batch is handled, includ
 the end of the batch (``after_batch``), so nothing is lost.
 
 Handlers are idempotent on their own (natural keys, versions); the processed-id record spares them most
-redeliveries. A store or broker outage is not the message's fault: the pipeline waits and retries instead of
+redeliveries. The store is asked about a message only when this process cannot know the answer itself: it remembers
+the ids it handled lately, and a message that occurred after this process took its partition (and after the oldest id
+it still remembers) can only have been handled by this process. A store or broker outage is not the message's fault: the pipeline waits and retries instead of
 dead-lettering.
 """
 
@@ -65,6 +67,10 @@ HANDLE_SECONDS = Histogram("message_handle_seconds", "Time to handle one message
 RECENT_IDS = 20_000
 """Message ids this process handled lately, remembered so a redelivery is recognised without asking the store."""
 
+CLOCK_SKEW_SECONDS = 10.0
+"""How far the clocks of the machines that publish and consume a message may disagree (NTP keeps them within
+milliseconds). Messages that occurred within this margin of a partition's assignment are asked about in the store."""
+
 RECENT_RELEASES = 20_000
 """Keys released lately (e.g. 'participant:<id>'), each with the moment in this process's count of releases."""
 
@@ -94,7 +100,9 @@ class Inbox:
         self._order_keys: dict[str, OrderKey] = {}
         self._after_batch: list[Callable[[], Awaitable[Any]]] = []
         self._unmarked: list[dict[str, Any]] = []
-        self._recent: OrderedDict[str, None] = OrderedDict()
+        self._recent: OrderedDict[str, float] = OrderedDict()  # message id -> when this process handled it
+        self._forgotten_since = 0.0  # when the newest message id this process no longer remembers was handled
+        self._assigned_at: dict[tuple[str, int], float] = {}  # (topic, partition) -> when this process took it
         self._releases = 0
         self._released: OrderedDict[str, int] = OrderedDict()
         # One message of an event at a time, whichever topic it comes on, unless a topic names a finer order key (for
@@ -129,12 +137,35 @@ class Inbox:
     def topics(self) -> list[str]:
         return list(self._handlers)
 
+    def partitions_assigned(self, partitions: Iterable[tuple[str, int]]) -> None:
+        """The consumer took these (topic, partition)s: what occurred before now may have been handled elsewhere."""
+        now, taken = time.time(), sorted(partitions)
+        for partition in taken:
+            self._assigned_at[partition] = now
+        log.info("inbox.partitions_taken", partitions=[f"{topic}/{number}" for topic, number in taken])
+
+    def partitions_revoked(self, partitions: Iterable[tuple[str, int]]) -> None:
+        for partition in partitions:
+            self._assigned_at.pop(partition, None)
+
+    def _may_have_been_handled(self, record: Record, envelope: Envelope) -> bool:
+        """Whether another process, or this one before it forgot, may have handled the message: a redelivery after a
+        crash or a rebalance, or a message an outbox published again, occurred before this process took the
+        partition. Only a message that occurred since then (by clocks that agree within CLOCK_SKEW_SECONDS), after
+        the oldest id remembered, and not in the future, is known to be new unless remembered."""
+        assigned_at = self._assigned_at.get((record.topic, record.partition))
+        if assigned_at is None:
+            return True  # not taken through the consumer (a replay, a test): ask
+        occurred = envelope.occurred_at.timestamp()
+        known_since = max(assigned_at, self._forgotten_since) + CLOCK_SKEW_SECONDS
+        return not known_since <= occurred <= time.time() + CLOCK_SKEW_SECONDS
+
     async def receive_batch(self, records: Sequence[Record]) -> None:
         """Handle a batch of consumed records completely; returns when their offsets may be committed.
 
         Records with one order key (one event's, unless the topic names another) are handled in the order they came,
-        others concurrently (a broker partition carries many events). Which of them were processed before is asked up
-        front for the whole batch.
+        others concurrently (a broker partition carries many events). Whether they were processed before is asked up
+        front, for the records this process cannot answer itself.
         """
         in_order: dict[str, list[tuple[Record, Envelope | None]]] = {}
         ids = []
@@ -142,8 +173,11 @@ class Inbox:
             envelope = _opened(record)  # once: the pipeline takes it from here (None: it dead-letters the record)
             key = self._order_key(record.topic, envelope) if envelope else record.key_text or ""
             in_order.setdefault(key, []).append((record, envelope))
-            if envelope and self._handles(record.topic, envelope.type) and str(envelope.message_id) not in self._recent:
-                ids.append(str(envelope.message_id))  # other services' messages on a shared topic are skipped unread
+            if (
+                envelope and self._handles(record.topic, envelope.type)  # other services' messages are skipped unread
+                and str(envelope.message_id) not in self._recent and self._may_have_been_handled(record, envelope)
+            ):
+                ids.append(str(envelope.message_id))
         # One lookup by id each, side by side: FerretDB answers only an exact _id filter from its index (an `$in` would
         # read the whole collection).
         marks = await asyncio.gather(*(self._retrying(lambda i=i: self._processed.find_one({"_id": i}, {"_id": 1})) for i in ids))
@@ -221,7 +255,9 @@ class Inbox:
             return list(released)
         if outcome == "handled":  # a dead-lettered message stays unmarked, so a replay of it is handled
             self._unmarked.append({"_id": message_id, "at": dt.datetime.now(dt.UTC)})
-            _remember(self._recent, message_id, None, RECENT_IDS)
+            forgotten = _remember(self._recent, message_id, time.time(), RECENT_IDS)
+            if forgotten is not None:
+                self._forgotten_since = forgotten
         if from_parking:
             await self._parking.remove(from_parking)
         MESSAGES.labels(topic, envelope.type, outcome).inc()
@@ -319,12 +355,14 @@ async def _until_done(operation: Callable[[], Awaitable[Any]], failure: str, **c
             await asyncio.sleep(1.0)
 
 
-def _remember(table: OrderedDict, key: str, value: Any, most: int) -> None:
-    """Keep ``key`` as the newest entry of ``table``, forgetting the oldest beyond ``most``."""
+def _remember(table: OrderedDict, key: str, value: Any, most: int) -> Any:
+    """Keep ``key`` as the newest entry of ``table``, forgetting the oldest beyond ``most``; returns the value of the
+    entry forgotten, if one was."""
     table[key] = value
     table.move_to_end(key)
     if len(table) > most:
-        table.popitem(last=False)
+        return table.popitem(last=False)[1]
+    return None
 
 
 def _opened(record: Record) -> Envelope | None:

@@ -14,7 +14,7 @@ from typing import Any
 
 import structlog
 import uvicorn
-from aiokafka import AIOKafkaProducer
+from aiokafka import AIOKafkaProducer, ConsumerRebalanceListener, TopicPartition
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
@@ -41,6 +41,19 @@ log = structlog.get_logger()
 
 MAX_MESSAGE_BYTES = 4 * 1024 * 1024
 """Largest message a service publishes; dead letters carry the original, base64-encoded."""
+
+
+class _Assignments(ConsumerRebalanceListener):
+    """Tells the inbox which partitions this process has taken since when."""
+
+    def __init__(self, inbox: Inbox) -> None:
+        self._inbox = inbox
+
+    async def on_partitions_revoked(self, revoked: set[TopicPartition]) -> None:
+        self._inbox.partitions_revoked((p.topic, p.partition) for p in revoked)
+
+    async def on_partitions_assigned(self, assigned: set[TopicPartition]) -> None:
+        self._inbox.partitions_assigned((p.topic, p.partition) for p in assigned)
 
 
 class ServiceRuntime:
@@ -107,7 +120,7 @@ class ServiceRuntime:
                 topic, group_id=f"{self.settings.consumer_group or self.name}.{topic}", ack_policy=AckPolicy.MANUAL,
                 auto_offset_reset="earliest", batch=True, max_records=self.settings.consumer_batch,
                 # FastStream sleeps this long again after a poll that found nothing: keep the added latency small.
-                batch_timeout_ms=50,
+                batch_timeout_ms=50, listener=_Assignments(self.inbox),
             )
 
             async def on_batch(msg: KafkaMessage) -> None:
