@@ -26,10 +26,12 @@ class MongoDirectory:
         self.recipients = database["recipients"]
         self.meetings = database["meetings"]
         # Every change and every e-mail needs its event (name, time zone, grid: tens of milliseconds to read on
-        # FerretDB) and names people; both are read from copies a few seconds old at most. The addressee of an e-mail
-        # is read fresh right before sending.
+        # FerretDB) and names people; both are read from copies. This process changes a copy when it writes; a change
+        # another replica wrote (after partitions moved) shows within seconds for an event, half a minute for a person
+        # (whose messages come many a second while a list or a schedule fills). The addressee of an e-mail is read
+        # fresh right before sending, so nobody withdrawn is mailed.
         self._event_copies: RecentCopies[dict[str, Any]] = RecentCopies(seconds=5.0)
-        self._recipient_copies: RecentCopies[RecipientRecord] = RecentCopies(seconds=5.0)
+        self._recipient_copies: RecentCopies[RecipientRecord] = RecentCopies(seconds=30.0)
 
     async def ensure_indexes(self) -> None:
         await self.recipients.create_index("event_id")
@@ -149,7 +151,7 @@ class MongoPendingChanges:
         async with self._recipients.hold(record.participant_id):
             await self.collection.update_one(
                 {"_id": record.participant_id},
-                {"$set": {"event_id": record.event_id, f"changes.{field}": {**asdict(record), "data": _as_text(record.data)}}},
+                {"$set": {"event_id": record.event_id, f"changes.{field}": {**vars(record), "data": _as_text(record.data)}}},
                 upsert=True,
             )
 
