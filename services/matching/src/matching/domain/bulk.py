@@ -15,6 +15,7 @@ from scipy import sparse
 from .features import Features
 from .participant import Participant
 from .policy import MatchContext, organisation_key
+from .ranked import Ranked
 from .scoring import (
     MIN_SCORE,
     NEED_WEIGHT,
@@ -24,9 +25,6 @@ from .scoring import (
     TARGET_WEIGHT,
     TOPIC_WEIGHT,
 )
-
-Ranked = list[tuple[float, str]]
-"""(-score, partner id), best first: the order of a participant's candidates."""
 
 _BLOCK = 64  # rows per block; below 2**9 for the sort key. Memory: at 10,000 participants 512 rows peaked ~120 MB above
 # the finished index, 64 rows do not rise above it, and the build takes as long (bench_incremental.py).
@@ -94,7 +92,7 @@ def rank_everyone(
     active: Sequence[bool],
     depth: int,
 ) -> list[tuple[Ranked, bool]]:
-    """For each participant: its best ``depth`` allowed candidates as (-score, id), and whether that is all of them."""
+    """For each participant: its best ``depth`` allowed candidates, and whether that is all of them."""
     n = len(participants)
     if n == 0:
         return []
@@ -189,6 +187,6 @@ def rank_everyone(
         for r in range(stop - start):
             first, last = bounds[r], bounds[r + 1]
             chosen = slice(first, min(last, first + depth))
-            ranked = [(-value, ids[col]) for value, col in zip(score[chosen].tolist(), cols[chosen].tolist())]
+            ranked = Ranked([ids[col] for col in cols[chosen].tolist()], score[chosen].tolist())
             results.append((ranked, last - first <= depth))
     return results

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import re
+import sys
 from collections import Counter
 from functools import lru_cache
 from collections.abc import Iterable
@@ -61,15 +62,18 @@ class TermStatistics:
 
 
 @lru_cache(maxsize=100_000)
-def _text_terms(text: str, pairs: bool) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    stems = words(text)
-    return tuple(stems), (tuple(f"{a}_{b}" for a, b in zip(stems, stems[1:])) if pairs else ())
+def _phrase_terms(phrase: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The stemmed words of a short text (title, keyword, topic) and its word pairs. Cached, as keywords and topics
+    recur across an event's profiles; descriptions, nearly all different, are not kept here a second time (``words``
+    caches them). The pairs are interned, so that all vectors share one string per pair term."""
+    stems = words(phrase)
+    return tuple(stems), tuple(sys.intern(f"{a}_{b}") for a, b in zip(stems, stems[1:]))
 
 
 def _add_text(bag: dict[str, float], text: str, weight: float, *, pairs: bool) -> None:
     if not text:
         return
-    stems, joined = _text_terms(text, pairs)
+    stems, joined = _phrase_terms(text) if pairs else (words(text), ())
     get = bag.get
     for term in stems:
         bag[term] = get(term, 0.0) + weight
@@ -123,6 +127,17 @@ def sector_division(code: str) -> str:
     return digits.group(0) if digits else key
 
 
+def _shared_set(values: Iterable[str]) -> frozenset[str]:
+    """The values as a frozenset, the same instance for the same values: participants repeat a few combinations of
+    sector codes and target countries, and a frozenset takes 216 bytes even when empty."""
+    return _frozen(tuple(sorted(set(values))))
+
+
+@lru_cache(maxsize=4096)
+def _frozen(values: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(values)
+
+
 @dataclass(frozen=True, slots=True)
 class Bags:
     """The raw term counts of one participant, before IDF weighting."""
@@ -157,8 +172,8 @@ class Features:
             requests=vectorise(bags.requests, statistics),
             offers=vectorise(bags.offers, statistics),
             interests=vectorise(bags.interests, statistics),
-            sectors=frozenset(sector_key(c) for c in participant.sector_codes),
-            divisions=frozenset(sector_division(c) for c in participant.sector_codes),
+            sectors=_shared_set(sector_key(c) for c in participant.sector_codes),
+            divisions=_shared_set(sector_division(c) for c in participant.sector_codes),
             country=participant.country,
-            targets=frozenset(participant.target_countries),
+            targets=_shared_set(participant.target_countries),
         )

@@ -26,16 +26,16 @@ them. A policy change needs :meth:`SuggestionIndex.replace_policy`, which rebuil
 
 from __future__ import annotations
 
-import heapq
 import math
-from bisect import bisect_left
+from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .bulk import Ranked, rank_everyone
+from .bulk import rank_everyone
 from .features import Bags, Features, TermStatistics
 from .participant import Participant
 from .policy import MatchContext, Policy, may_meet, pair
+from .ranked import Ranked
 from .reasons import explain
 from .scoring import MIN_SCORE, answer, combine
 
@@ -49,7 +49,20 @@ class Suggestion:
     reasons: tuple[str, ...]
 
 
-Shown = tuple[tuple[str, float], ...]
+@dataclass(frozen=True, slots=True)
+class Shown:
+    """A shown list: partner ids best first, their scores in an array beside them (as (id, score) tuples of float
+    objects the shown lists took three times the memory)."""
+
+    partners: tuple[str, ...]
+    scores: array
+
+    def entries(self, stop: int | None = None) -> list[tuple[str, float]]:
+        """(partner id, score), best first; the first ``stop`` of them."""
+        return list(zip(self.partners[:stop], self.scores[:stop]))
+
+
+NOTHING_SHOWN = Shown((), array("d"))
 
 
 class SuggestionIndex:
@@ -89,8 +102,10 @@ class SuggestionIndex:
         self._by_sector: dict[str, set[str]] = {}
         self._ranked: dict[str, Ranked] = {}
         self._exhaustive: dict[str, bool] = {}
-        self._holders: dict[str, set[str]] = {}
-        self._admirers: dict[str, dict[str, float]] = {}
+        # Whose ranked list holds each participant. Lists, not sets: a set of 30 ids took 2 kB, a list takes 300 B.
+        self._holders: dict[str, list[str]] = {}
+        # Whose window holds each participant, best score first (the first ``cap`` of them are the admitted lists).
+        self._admirers: dict[str, Ranked] = {}
         self._admitted: dict[str, frozenset[str] | None] = {}
         self._shown: dict[str, Shown] = {}
         self._dirty: set[str] = set()
@@ -114,7 +129,7 @@ class SuggestionIndex:
         viewer = self._participants.get(participant_id)
         if viewer is None:
             return []
-        shown = self._shown.get(participant_id, ())[: self.list_size if k is None else k]
+        shown = self._shown.get(participant_id, NOTHING_SHOWN).entries(self.list_size if k is None else k)
         return [
             Suggestion(partner, score, tuple(explain(viewer, self._participants[partner], self.statistics)))
             for partner, score in shown
@@ -122,21 +137,21 @@ class SuggestionIndex:
 
     def lists_showing(self, participant_id: str) -> set[str]:
         """The participants whose shown list holds ``participant_id``."""
-        return {holder for holder, shown in self._shown.items() if any(partner == participant_id for partner, _ in shown)}
+        return {holder for holder, shown in self._shown.items() if participant_id in shown.partners}
 
     def ranking(self, participant_id: str) -> list[tuple[str, float]]:
         """The participant's list as (partner id, score), best first, without reasons (cheap)."""
-        return list(self._shown.get(participant_id, ()))
+        return self._shown.get(participant_id, NOTHING_SHOWN).entries()
 
     def ranked_ids(self, participant_id: str) -> list[str]:
         """Partner ids of the participant's list, best first (cheap)."""
-        return [partner for partner, _ in self._shown.get(participant_id, ())]
+        return list(self._shown.get(participant_id, NOTHING_SHOWN).partners)
 
     def appearances(self) -> dict[str, int]:
         """How many shown lists each participant appears in (every participant, zeros included)."""
         counts = dict.fromkeys(self._participants, 0)
         for shown in self._shown.values():
-            for partner, _ in shown:
+            for partner in shown.partners:
                 counts[partner] += 1
         return counts
 
@@ -178,12 +193,14 @@ class SuggestionIndex:
         for p, (candidates, exhaustive) in zip(people, ranked):
             self._ranked[p.participant_id] = candidates
             self._exhaustive[p.participant_id] = exhaustive
-            self._holders.setdefault(p.participant_id, set())
+            self._holders.setdefault(p.participant_id, [])
+        admirers: dict[str, dict[str, float]] = {}
         for pid, candidates in self._ranked.items():
-            for position, (negative, partner) in enumerate(candidates):
-                self._holders.setdefault(partner, set()).add(pid)
+            for position, (partner, score) in enumerate(candidates.entries()):
+                self._holders.setdefault(partner, []).append(pid)
                 if position < self.window:
-                    self._admirers.setdefault(partner, {})[pid] = -negative
+                    admirers.setdefault(partner, {})[pid] = score
+        self._admirers = {pid: Ranked.best(scores, len(scores)) for pid, scores in admirers.items()}
         self.exposure_caps = dict(self._fixed_caps) if self._fixed_caps is not None else self._fair_caps()
         for pid in self._participants:
             self._admitted[pid] = self._admitted_set(pid)
@@ -199,8 +216,8 @@ class SuggestionIndex:
         policy = self._context.policy
         side_of = {pid: policy.side_of(p) for pid, p in self._participants.items()}
         for ranked in self._ranked.values():
-            window = ranked[: self.window]
-            for _, other in window:
+            window = ranked.ids[: self.window]
+            for other in window:
                 side = side_of[other]
                 slots[side] = slots.get(side, 0.0) + min(self.list_size, len(window)) / len(window)
         for pid, admirers in self._admirers.items():
@@ -230,7 +247,10 @@ class SuggestionIndex:
         before = dict(self._shown)
         self._context = MatchContext(policy, self._declined, self._accepted)
         self._build(list(self._participants.values()), statistics)
-        return {pid for pid in set(before) | set(self._shown) if before.get(pid, ()) != self._shown.get(pid, ())}
+        return {
+            pid for pid in set(before) | set(self._shown)
+            if before.get(pid, NOTHING_SHOWN) != self._shown.get(pid, NOTHING_SHOWN)
+        }
 
     # --- changing --------------------------------------------------------------------------------------------------
 
@@ -317,6 +337,14 @@ class SuggestionIndex:
         """Every allowed partner sharing at least one term with ``pid``, with the pair's score."""
         me = self._participants[pid]
         mine = self._features[pid]
+        context = self._context
+        # Participants of the countries the sides rule out are passed over before scoring (may_meet refuses them).
+        reachable: frozenset[str] | None = None
+        if context.policy.sides:
+            own_side = context.policy.side_of(me)
+            if own_side is None:
+                return {}
+            reachable = context.policy.countries_meeting(own_side)
         sums: list[dict[str, float]] = []
         for vector, postings in (
             (mine.requests, self._by_offer),
@@ -333,11 +361,12 @@ class SuggestionIndex:
         exact: set[str] = set().union(*(self._by_sector.get(c, ()) for c in mine.sectors))
         related: set[str] = set().union(*(self._by_division.get(d, ()) for d in mine.divisions))
         scores: dict[str, float] = {}
-        context = self._context
         for other in need_ab.keys() | need_ba.keys() | topic.keys():
             if other == pid or other not in self._ranked:
                 continue
             them = self._features[other]
+            if reachable is not None and them.country not in reachable:
+                continue
             shared_topic = topic.get(other, 0.0)
             sector = 1.0 if other in exact else 0.5 if other in related else 0.0
             score = combine(
@@ -352,36 +381,36 @@ class SuggestionIndex:
     # --- ranked lists, windows and exposure --------------------------------------------------------------------------
 
     def _enter_window(self, holder: str, partner: str, score: float) -> None:
-        self._admirers.setdefault(partner, {})[holder] = score
+        self._admirers.setdefault(partner, Ranked([], [])).add(holder, score)
         self._touched.add(partner)
         self._dirty.add(holder)
 
     def _leave_window(self, holder: str, partner: str) -> None:
         admirers = self._admirers.get(partner)
         if admirers is not None:
-            admirers.pop(holder, None)
+            admirers.discard(holder)
         self._touched.add(partner)
         self._dirty.add(holder)
 
     def _attach(self, pid: str) -> None:
         candidates = self._candidates(pid) if not self._context.at_cap(self._participants[pid]) else {}
-        ranked = heapq.nsmallest(self.depth, ((-score, other) for other, score in candidates.items()))
+        ranked = Ranked.best(candidates, self.depth)
         self._ranked[pid] = ranked
         self._exhaustive[pid] = len(candidates) <= self.depth
-        self._holders.setdefault(pid, set())
+        self._holders.setdefault(pid, [])
         self._dirty.add(pid)
-        for position, (negative, other) in enumerate(ranked):
-            self._holders.setdefault(other, set()).add(pid)
+        for position, (other, score) in enumerate(ranked.entries()):
+            self._holders.setdefault(other, []).append(pid)
             if position < self.window:
-                self._enter_window(pid, other, -negative)
+                self._enter_window(pid, other, score)
         for other, score in candidates.items():
             self._insert(other, pid, score)
 
     def _detach(self, pid: str) -> None:
         ranked = self._ranked.pop(pid)
         del self._exhaustive[pid]
-        for position, (_, other) in enumerate(ranked):
-            self._holders[other].discard(pid)
+        for position, other in enumerate(ranked.ids):
+            self._holders[other].remove(pid)
             if position < self.window:
                 self._leave_window(pid, other)
         for holder in list(self._holders.get(pid, ())):
@@ -394,74 +423,75 @@ class SuggestionIndex:
 
     def _insert(self, holder: str, newcomer: str, score: float) -> None:
         ranked = self._ranked[holder]
-        key = (-score, newcomer)
-        if len(ranked) >= self.depth or not self._exhaustive[holder]:
-            if not ranked or key > ranked[-1]:
-                self._exhaustive[holder] = False
-                return
-        position = bisect_left(ranked, key)
-        ranked.insert(position, key)
-        self._holders[newcomer].add(holder)
+        position = ranked.place(newcomer, score)
+        if position == len(ranked) and (len(ranked) >= self.depth or not self._exhaustive[holder]):
+            self._exhaustive[holder] = False
+            return
+        ranked.insert(position, newcomer, score)
+        self._holders[newcomer].append(holder)
         if position < self.window:
             self._enter_window(holder, newcomer, score)
             if len(ranked) > self.window:
-                self._leave_window(holder, ranked[self.window][1])
+                self._leave_window(holder, ranked.ids[self.window])
         if len(ranked) > self.depth:
-            _, dropped = ranked.pop()
-            self._holders[dropped].discard(holder)
+            dropped = ranked.pop()
+            self._holders[dropped].remove(holder)
             self._exhaustive[holder] = False
 
     def _delete(self, holder: str, partner: str) -> None:
         ranked = self._ranked[holder]
-        position = next(i for i, (_, other) in enumerate(ranked) if other == partner)
-        del ranked[position]
-        self._holders[partner].discard(holder)
+        position = ranked.ids.index(partner)
+        ranked.delete(position)
+        self._holders[partner].remove(holder)
         if position < self.window:
             self._leave_window(holder, partner)
             if len(ranked) >= self.window:
-                negative, promoted = ranked[self.window - 1]
-                self._enter_window(holder, promoted, -negative)
+                self._enter_window(holder, ranked.ids[self.window - 1], ranked.score(self.window - 1))
         if len(ranked) < self.window and not self._exhaustive[holder]:
             self._refill(holder)
 
     def _refill(self, holder: str) -> None:
         """Rescore a list that lost too much of its reserve."""
         candidates = self._candidates(holder)
-        fresh = heapq.nsmallest(self.depth, ((-score, other) for other, score in candidates.items()))
+        fresh = Ranked.best(candidates, self.depth)
         old = self._ranked[holder]
-        old_window = {other: -negative for negative, other in old[: self.window]}
-        new_window = {other: -negative for negative, other in fresh[: self.window]}
+        old_window = dict(old.entries(self.window))
+        new_window = dict(fresh.entries(self.window))
         for other in old_window.keys() - new_window.keys():
             self._leave_window(holder, other)
         for other, score in new_window.items():
             if old_window.get(other) != score:
+                if other in old_window:
+                    self._leave_window(holder, other)
                 self._enter_window(holder, other, score)
-        for _, other in old:
-            self._holders[other].discard(holder)
-        for _, other in fresh:
-            self._holders[other].add(holder)
+        for other in old.ids:
+            self._holders[other].remove(holder)
+        for other in fresh.ids:
+            self._holders[other].append(holder)
         self._ranked[holder] = fresh
         self._exhaustive[holder] = len(candidates) <= self.depth
         self._dirty.add(holder)
 
     def _admitted_set(self, pid: str) -> frozenset[str] | None:
         """The lists allowed to show ``pid``: None for all of them, or the capped number where it fits best."""
-        admirers = self._admirers.get(pid, {})
+        admirers = self._admirers.get(pid)
         cap = self.exposure_cap(pid)
-        if cap is None or len(admirers) <= cap:
+        if admirers is None or cap is None or len(admirers) <= cap:
             return None
-        best = heapq.nsmallest(cap, ((-score, holder) for holder, score in admirers.items()))
-        return frozenset(holder for _, holder in best)
+        return frozenset(admirers.ids[:cap])
 
     def _display(self, pid: str) -> Shown:
-        shown: list[tuple[str, float]] = []
-        for negative, other in self._ranked.get(pid, ())[: self.window]:
+        partners: list[str] = []
+        scores: list[float] = []
+        ranked = self._ranked.get(pid)
+        for other, score in ranked.entries(self.window) if ranked is not None else ():
             admitted = self._admitted.get(other)
             if admitted is None or pid in admitted:
-                shown.append((other, -negative))
-                if len(shown) == self.list_size:
+                partners.append(other)
+                scores.append(score)
+                if len(partners) == self.list_size:
                     break
-        return tuple(shown)
+        return Shown(tuple(partners), array("d", scores)) if partners else NOTHING_SHOWN
 
     def _settle(self) -> set[str]:
         """Bring exposure decisions and shown lists up to date; the ids whose shown list changed."""
@@ -472,7 +502,8 @@ class SuggestionIndex:
             if old == new:
                 continue
             self._admitted[pid] = new
-            for holder in self._admirers.get(pid, {}):
+            admirers = self._admirers.get(pid)
+            for holder in admirers.ids if admirers is not None else ():
                 if (old is None or holder in old) != (new is None or holder in new):
                     self._dirty.add(holder)
         self._touched.clear()
@@ -481,7 +512,7 @@ class SuggestionIndex:
             if pid not in self._participants:
                 continue
             shown = self._display(pid)
-            if shown != self._shown.get(pid, ()):
+            if shown != self._shown.get(pid, NOTHING_SHOWN):
                 changed.add(pid)
             self._shown[pid] = shown
         self._dirty.clear()

@@ -45,6 +45,17 @@ class Policy:
             return False
         return not self.allowed_side_pairs or frozenset((side_a, side_b)) in self.allowed_side_pairs
 
+    def countries_meeting(self, side: str) -> frozenset[str]:
+        """The countries whose participants someone on ``side`` may meet as far as sides go: those whose side (the
+        first listing the country, as in :meth:`side_of`) may meet ``side``."""
+        reachable: set[str] = set()
+        placed: set[str] = set()
+        for other in self.sides:
+            if self.sides_may_meet(side, other.name):
+                reachable |= other.countries - placed
+            placed |= other.countries
+        return frozenset(reachable)
+
     def cap_of(self, participant: Participant) -> int:
         """The most meetings the participant gets: their own cap, within the event's."""
         own = participant.meeting_cap
