@@ -9,9 +9,9 @@ the end of the batch (``after_batch``), so nothing is lost.
 
 Handlers are idempotent on their own (natural keys, versions); the processed-id record spares them most
 redeliveries. The store is asked about a message only when this process cannot know the answer itself: it remembers
-the ids it handled lately, and a message that occurred after this process took its partition (and after the oldest id
-it still remembers) can only have been handled by this process. A store or broker outage is not the message's fault: the pipeline waits and retries instead of
-dead-lettering.
+the ids it handled lately, and a message that occurred after this process took its partition (and after the newest id
+it has forgotten was handled) can only have been handled by this process. A store or broker outage is not the
+message's fault: the pipeline waits and retries instead of dead-lettering.
 """
 
 from __future__ import annotations
@@ -151,8 +151,8 @@ class Inbox:
     def _may_have_been_handled(self, record: Record, envelope: Envelope) -> bool:
         """Whether another process, or this one before it forgot, may have handled the message: a redelivery after a
         crash or a rebalance, or a message an outbox published again, occurred before this process took the
-        partition. Only a message that occurred since then (by clocks that agree within CLOCK_SKEW_SECONDS), after
-        the oldest id remembered, and not in the future, is known to be new unless remembered."""
+        partition. A message that occurred since then (by clocks that agree within CLOCK_SKEW_SECONDS), after the
+        newest forgotten id was handled, and not in the future, was handled before only if its id is remembered."""
         assigned_at = self._assigned_at.get((record.topic, record.partition))
         if assigned_at is None:
             return True  # not taken through the consumer (a replay, a test): ask

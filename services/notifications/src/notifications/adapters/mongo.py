@@ -151,7 +151,7 @@ class MongoPendingChanges:
         async with self._recipients.hold(record.participant_id):
             await self.collection.update_one(
                 {"_id": record.participant_id},
-                {"$set": {"event_id": record.event_id, f"changes.{field}": {**vars(record), "data": _as_text(record.data)}}},
+                {"$set": {"event_id": record.event_id, f"changes.{field}": _as_text(vars(record))}},
                 upsert=True,
             )
 
@@ -164,7 +164,7 @@ class MongoPendingChanges:
                     await self.collection.update_one({"_id": participant_id}, {"$unset": {f"changes.{f}": "" for f in told}})
                     for field in told:
                         del document["changes"][field]
-        records = [PendingRecord(**{**r, "data": _from_text(r["data"])}) for r in document.get("changes", {}).values()]
+        records = [PendingRecord(**_from_text(r)) for r in document.get("changes", {}).values()]
         return sorted(records, key=lambda r: r.arrived_at)
 
     async def remove(self, participant_id: str, keys: Sequence[str]) -> None:
@@ -194,19 +194,20 @@ def _told_fields(document: dict[str, Any]) -> list[str]:
     return [f for f, r in document.get("changes", {}).items() if _field(r["key"]) in told]
 
 
-def _as_text(data: dict[str, Any]) -> str:
-    """A message's data is stored as JSON text: nothing queries inside it, and FerretDB decodes a nested document field
-    by field every time the document holding it is read or updated (ADR 0008)."""
-    return json.dumps(data, separators=(",", ":"))
+def _as_text(change: dict[str, Any]) -> dict[str, Any]:
+    """A change as stored: its message's data as JSON text. Nothing queries inside the data, and FerretDB decodes a
+    nested document field by field every time the document holding it is read or updated (ADR 0008)."""
+    return {**change, "data": json.dumps(change["data"], separators=(",", ":"))}
 
 
-def _from_text(stored: str | dict[str, Any]) -> dict[str, Any]:
-    return json.loads(stored) if isinstance(stored, str) else stored  # documents written before 0008 hold it nested
+def _from_text(stored: dict[str, Any]) -> dict[str, Any]:
+    data = stored["data"]  # documents written before ADR 0008 hold it nested
+    return {**stored, "data": json.loads(data) if isinstance(data, str) else data}
 
 
 def _opened(delivery: dict[str, Any] | None) -> dict[str, Any] | None:
     if delivery is not None:
-        delivery["changes"] = [{**c, "data": _from_text(c["data"])} for c in delivery.get("changes", [])]
+        delivery["changes"] = [_from_text(c) for c in delivery.get("changes", [])]
     return delivery
 
 
@@ -234,7 +235,7 @@ class MongoDeliveries:
             "errors": [],
         }
         try:
-            await self.collection.insert_one({**document, "changes": [{**c, "data": _as_text(c["data"])} for c in changes]})
+            await self.collection.insert_one({**document, "changes": [_as_text(c) for c in changes]})
         except DuplicateKeyError:
             return None  # this e-mail exists already: sent, or being sent
         return document
