@@ -86,3 +86,19 @@ async def test_after_an_erasure_no_earlier_version_is_kept(store):
     kept = [entry async for entry in schedules.journal.find({}) if "changes" in entry]
     assert kept == []
     assert "Zelda" not in str(await schedules.collection.find_one({"_id": "ev-3"}))
+
+
+async def test_a_snapshot_written_with_nested_fields_is_read_and_rewritten_as_text(store):
+    schedules, _ = store
+    state = {"event": {"name": "x"}, "participants": {"p-1": {"active": True}}, "meetings": {}, "waitlist": [], "version": 0}
+    await schedules.collection.insert_one({"_id": "ev-old", **copy.deepcopy(state), "journal_from": 1, "outbox": {}})
+    expected = copy.deepcopy(state)
+    for n in range(1, COMPACT_EVERY + 1):
+        changes = {f"meetings.m-{n}": {"slot": f"s-{n}", "v": n}}
+        assert await schedules.update("ev-old", n - 1, changes, [])
+        apply_changes(expected, changes)
+        expected["version"] = n
+
+    assert await schedules.load("ev-old") == expected
+    stored = await schedules.collection.find_one({"_id": "ev-old"})
+    assert set(stored) == {"_id", "state", "version", "journal_from", "outbox"}, "the compaction left nested fields"

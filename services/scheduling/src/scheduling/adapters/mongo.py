@@ -6,11 +6,13 @@ with the messages it causes as its outbox. Its ``_id`` is the event id and the s
 of one version cannot both succeed: the insert is the version check, atomic on MongoDB and FerretDB alike. Writing
 a change costs as much as the change, not as much as the whole schedule. Every ``COMPACT_EVERY`` versions the
 snapshot is rewritten and the journal entries two compactions old are deleted (one interval stays, so a slower
-writer that overwrites the snapshot with an older one loses nothing).
+writer that overwrites the snapshot with an older one loses nothing). The snapshot keeps the state as JSON text
+(ADR 0008): it is only ever read and written whole, and FerretDB decodes a nested document field by field.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from typing import Any
 
@@ -37,7 +39,7 @@ class MongoSchedules:
 
     async def _replayed(self, event_id: str, snapshot: dict[str, Any]) -> dict[str, Any]:
         """The schedule now: the snapshot with the journal entries written after it applied."""
-        state = {k: v for k, v in snapshot.items() if k not in ("_id", "journal_from")}
+        state = _state_of(snapshot)
         while True:  # one lookup by id per entry (FerretDB indexes nothing but _id)
             entry = await self.journal.find_one({"_id": _entry_id(event_id, state["version"] + 1)}, {"changes": 1})
             if entry is None:
@@ -47,7 +49,8 @@ class MongoSchedules:
 
     async def create(self, event_id: str, state: dict[str, Any], messages: Sequence[Outgoing]) -> None:
         try:
-            await self.collection.insert_one({"_id": event_id, **state, "journal_from": state["version"] + 1, "outbox": {}})
+            await self.collection.insert_one({"_id": event_id, **_snapshot_fields(state), "journal_from": state["version"] + 1,
+                                              "outbox": {}})
         except DuplicateKeyError:
             return
         if messages:
@@ -77,7 +80,10 @@ class MongoSchedules:
         previous = snapshot["version"]
         first = snapshot.get("journal_from", previous + 1)  # a snapshot written before the journal: none
         state = await self._replayed(event_id, snapshot)
-        await self.collection.update_one({"_id": event_id}, {"$set": {**state, "journal_from": previous + 1}})
+        update: dict[str, Any] = {"$set": {**_snapshot_fields(state), "journal_from": previous + 1}}
+        if nested := {name: "" for name in snapshot if name not in ("_id", "version", "state", "journal_from")}:
+            update["$unset"] = nested  # a snapshot written before ADR 0008
+        await self.collection.update_one({"_id": event_id}, update)
         obsolete = [DeleteOne({"_id": _entry_id(event_id, v)}) for v in range(first, previous + 1)]
         if scrub:  # every entry up to now loses its changes; its outbox stays until the relay is surely done with it
             obsolete += [UpdateOne({"_id": _entry_id(event_id, v)}, {"$unset": {"changes": ""}})
@@ -93,6 +99,17 @@ def apply_changes(state: dict[str, Any], changes: dict[str, Any]) -> None:
         for name in parents:
             target = target.setdefault(name, {})
         target[last] = value
+
+
+def _snapshot_fields(state: dict[str, Any]) -> dict[str, Any]:
+    return {"state": json.dumps(state, separators=(",", ":")), "version": state["version"]}
+
+
+def _state_of(snapshot: dict[str, Any]) -> dict[str, Any]:
+    if isinstance(snapshot.get("state"), str):
+        return json.loads(snapshot["state"])
+    # written before ADR 0008: the state's parts are the document's fields (the next compaction rewrites it)
+    return {k: v for k, v in snapshot.items() if k not in ("_id", "journal_from")}
 
 
 def _entry_id(event_id: str, version: int) -> str:
