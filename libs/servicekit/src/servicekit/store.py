@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from typing import Any
 
@@ -15,6 +16,17 @@ from pymongo.monitoring import CommandFailedEvent, CommandListener, CommandStart
 # few large batches at once freeze the whole database. Ten per batch, times the services' 8 store connections
 # (ServiceSettings.mongo_max_connections), stays below that limit. MongoDB does not care either way.
 WRITES_PER_BATCH = 10
+
+
+def as_text(value: Any) -> str:
+    """``value`` as compact JSON text, for what a document only carries and never queries inside (ADR 0008): FerretDB
+    decodes a nested document field by field on every read and every update of the document that holds it."""
+    return json.dumps(value, separators=(",", ":"))
+
+
+def from_text(stored: Any) -> Any:
+    """What :func:`as_text` stored; a value stored nested (before ADR 0008) as it is."""
+    return json.loads(stored) if isinstance(stored, str) else stored
 
 
 async def write_in_batches(collection: AsyncCollection, writes: Sequence[UpdateOne | DeleteOne]) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 from collections.abc import Sequence
 from dataclasses import asdict
 from typing import Any
@@ -15,6 +14,7 @@ from pymongo.errors import DuplicateKeyError
 from servicekit.copies import RecentCopies
 from servicekit.keyed_locks import KeyedLocks
 from servicekit.outbox import OutboxRelay, Outgoing
+from servicekit.store import as_text, from_text
 
 from ..application.ports import PendingRecord, RecipientRecord
 
@@ -195,14 +195,12 @@ def _told_fields(document: dict[str, Any]) -> list[str]:
 
 
 def _as_text(change: dict[str, Any]) -> dict[str, Any]:
-    """A change as stored: its message's data as JSON text. Nothing queries inside the data, and FerretDB decodes a
-    nested document field by field every time the document holding it is read or updated (ADR 0008)."""
-    return {**change, "data": json.dumps(change["data"], separators=(",", ":"))}
+    """A change as stored: its message's data, which only travels with it, as JSON text."""
+    return {**change, "data": as_text(change["data"])}
 
 
 def _from_text(stored: dict[str, Any]) -> dict[str, Any]:
-    data = stored["data"]  # documents written before ADR 0008 hold it nested
-    return {**stored, "data": json.loads(data) if isinstance(data, str) else data}
+    return {**stored, "data": from_text(stored["data"])}
 
 
 def _opened(delivery: dict[str, Any] | None) -> dict[str, Any] | None:

@@ -124,7 +124,7 @@ class Delivery:
         return sent
 
     async def _change(self, record: PendingRecord) -> Any:
-        # People named in a change are read from the directory's copies, a few seconds old at most.
+        # People named in a change are read from the directory's copies (MongoDirectory says how old they may be).
         return await build_change(
             record.message_type, record.data, change_id=record.change_id, occurred_at=record.occurred_at,
             recipient_id=record.participant_id, lookup=self._directory.recipient,

@@ -12,7 +12,6 @@ writer that overwrites the snapshot with an older one loses nothing). The snapsh
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from typing import Any
 
@@ -21,7 +20,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
 from servicekit.outbox import OutboxRelay, Outgoing
-from servicekit.store import write_in_batches
+from servicekit.store import as_text, from_text, write_in_batches
 
 COMPACT_EVERY = 50
 """Journal entries between two snapshots: a process that loads a schedule reads at most twice this many."""
@@ -102,12 +101,12 @@ def apply_changes(state: dict[str, Any], changes: dict[str, Any]) -> None:
 
 
 def _snapshot_fields(state: dict[str, Any]) -> dict[str, Any]:
-    return {"state": json.dumps(state, separators=(",", ":")), "version": state["version"]}
+    return {"state": as_text(state), "version": state["version"]}
 
 
 def _state_of(snapshot: dict[str, Any]) -> dict[str, Any]:
-    if isinstance(snapshot.get("state"), str):
-        return json.loads(snapshot["state"])
+    if "state" in snapshot:
+        return from_text(snapshot["state"])
     # written before ADR 0008: the state's parts are the document's fields (the next compaction rewrites it)
     return {k: v for k, v in snapshot.items() if k not in ("_id", "journal_from")}
 
