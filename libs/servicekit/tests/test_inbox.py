@@ -83,11 +83,10 @@ class _Parking:
         await self.looked.wait()
         self.parked[message_id] = (record, wait.keys)
 
-    async def waiting_for(self, key: str):
-        found = [(message_id, record) for message_id, (record, keys) in self.parked.items() if key in keys]
+    async def waiting_for(self, wanted):
+        found = [(message_id, record) for message_id, (record, keys) in self.parked.items() if set(wanted) & set(keys)]
         self.looked.set()
-        for item in found:
-            yield item
+        return found
 
     async def remove(self, message_id: str) -> None:
         self.parked.pop(message_id, None)
@@ -116,10 +115,50 @@ async def test_a_message_parked_while_what_it_waits_for_is_released_runs_at_once
         {RegistrationWithdrawalRequested: needs_ana, RegistrationErasureRequested: makes_ana_known},
         order_by=lambda envelope: envelope.type,  # the two go side by side
     )
-    batch = [_record(0, "ben"), _record(1, "ana", RegistrationErasureRequested)]
-    await asyncio.wait_for(inbox.receive_batch(batch), timeout=5)
+    # Two consumers' batches side by side (within one batch, the releaser looks only once all of it is done).
+    waiting, releasing = [_record(0, "ben")], [_record(1, "ana", RegistrationErasureRequested)]
+    await asyncio.wait_for(asyncio.gather(inbox.receive_batch(waiting), inbox.receive_batch(releasing)), timeout=5)
     assert handled == ["ben"], "the parked message was left waiting although what it needs had arrived"
     assert parking.parked == {}
+
+
+async def test_messages_parked_in_a_batch_run_once_the_batch_released_what_they_wait_for():
+    parking = _Parking()
+    parking.looked.set()  # parks are written at once
+    inbox = Inbox(_Database(), DeadLetters("test", _publish), parking)
+    known: set[str] = set()
+    handled: list[str] = []
+    lookups: list[list[str]] = []
+    waiting_for = parking.waiting_for
+
+    async def counted(keys):
+        lookups.append(sorted(keys))
+        return await waiting_for(keys)
+
+    parking.waiting_for = counted
+
+    async def needs_partner(envelope, request) -> None:
+        partner = {"ben": "ana", "dan": "cleo"}[request.reference]
+        if partner not in known:
+            raise WaitFor(f"participant:{partner}", reason=f"{partner} is not known yet")
+        handled.append(request.reference)
+
+    async def makes_known(envelope, request) -> list[str]:
+        known.add(request.reference)
+        return [f"participant:{request.reference}"]
+
+    inbox.register(
+        REGISTRATIONS_INBOUND,
+        {RegistrationWithdrawalRequested: needs_partner, RegistrationErasureRequested: makes_known},
+        order_by=lambda envelope: envelope.data["reference"],
+    )
+    await inbox.receive_batch([
+        _record(0, "ben"), _record(1, "dan"), _record(2, "ana", RegistrationErasureRequested),
+        _record(3, "cleo", RegistrationErasureRequested),
+    ])
+    assert sorted(handled) == ["ben", "dan"], "a parked message was left waiting although its batch released its partner"
+    assert parking.parked == {}
+    assert lookups == [["participant:ana", "participant:cleo"]], "the batch's releases were not looked up together"
 
 
 async def test_work_left_for_the_end_of_a_batch_runs_after_its_records_until_it_succeeds():

@@ -182,30 +182,37 @@ class Inbox:
         # read the whole collection).
         marks = await asyncio.gather(*(self._retrying(lambda i=i: self._processed.find_one({"_id": i}, {"_id": 1})) for i in ids))
         done = {mark["_id"] for mark in marks if mark}
-        await asyncio.gather(*(self._receive_in_order(group, done) for group in in_order.values()))
+        released = await asyncio.gather(*(self._receive_in_order(group, done) for group in in_order.values()))
+        await self._run_released([key for keys in released for key in keys])
         for hook in self._after_batch:  # the batch is not done until its hooks are
             await _until_done(hook, "inbox.after_batch_failed")
 
-    async def _receive_in_order(self, records: list[tuple[Record, Envelope | None]], done: set[str]) -> None:
+    async def _receive_in_order(self, records: list[tuple[Record, Envelope | None]], done: set[str]) -> list[str]:
+        """Handle records of one order key one after the other; returns the keys their handling made available."""
+        released: list[str] = []
         for record, envelope in records:  # never report a record handled that was not handled completely
-            await _until_done(
-                lambda: self.receive(record, done, envelope), "message.receive_failed", topic=record.topic,
-                offset=record.offset,
-            )
 
-    async def receive(self, record: Record, done: set[str] | None = None, envelope: Envelope | None = None) -> None:
-        """Handle one consumed record completely (``done``: message ids known to be processed, if asked already;
-        ``envelope``: the record's, if opened already)."""
-        released = await self._process(record, known_done=done, envelope=envelope)
+            async def handle(record: Record = record, envelope: Envelope | None = envelope) -> None:
+                released.extend(await self._process(record, known_done=done, envelope=envelope))
+
+            await _until_done(handle, "message.receive_failed", topic=record.topic, offset=record.offset)
+        return released
+
+    async def _run_released(self, released: list[str]) -> None:
+        """Run the parked messages that waited for what a batch made available: one lookup for all of the batch's
+        keys (a registration releases its participant in every service), then again for what those released."""
         while released:
-            key = released.pop(0)
-            self._log_release(key)
-            # Read the list first: handling inside the cursor's loop would hold one store connection while asking
-            # for others, which deadlocks a small connection pool.
-            waiting = [item async for item in self._parking.waiting_for(key)]
+            keys = list(dict.fromkeys(released))
+            released = []
+            for key in keys:
+                self._log_release(key)
+            waiting = await self._retrying(lambda: self._parking.waiting_for(keys))
             for message_id, parked in waiting:
-                outcome = await self._process(parked, from_parking=message_id)
-                released.extend(k for k in outcome if k not in released)
+
+                async def handle(message_id: str = message_id, parked: Record = parked) -> None:
+                    released.extend(await self._process(parked, from_parking=message_id))
+
+                await _until_done(handle, "message.receive_failed", topic=parked.topic, offset=parked.offset)
 
     async def _process(
         self, record: Record, from_parking: str | None = None, known_done: set[str] | None = None,

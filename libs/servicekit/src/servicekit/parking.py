@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 
 from pymongo.asynchronous.database import AsyncDatabase
 
@@ -52,9 +52,11 @@ class ParkingLot:
             upsert=True,
         )
 
-    async def waiting_for(self, key: str) -> AsyncIterator[tuple[str, Record]]:
-        async for document in self._parked.find({"waiting_for": key}).sort("parked_at", 1):
-            yield document["_id"], self._record(document)
+    async def waiting_for(self, keys: Sequence[str]) -> list[tuple[str, Record]]:
+        """The messages waiting for any of ``keys``, longest waiting first (read whole: running them asks the store
+        for more while a cursor would hold a connection of a small pool)."""
+        cursor = self._parked.find({"waiting_for": {"$in": list(keys)}}).sort("parked_at", 1)
+        return [(document["_id"], self._record(document)) async for document in cursor]
 
     async def expired(self, older_than: dt.datetime) -> AsyncIterator[tuple[str, Record, str]]:
         async for document in self._parked.find({"parked_at": {"$lt": older_than}}):
