@@ -56,7 +56,8 @@ class MongoSchedules:
             await self._relay.write(self.collection, event_id, messages, fields={}, upsert=False)
 
     async def update(
-        self, event_id: str, expected_version: int, changes: dict[str, Any], messages: Sequence[Outgoing]
+        self, event_id: str, expected_version: int, changes: dict[str, Any], messages: Sequence[Outgoing],
+        state: dict[str, Any] | None = None,
     ) -> bool:
         version = expected_version + 1
         entry = {
@@ -66,19 +67,22 @@ class MongoSchedules:
         if not await self._relay.insert(self.journal, entry, messages):
             return False  # someone else wrote this version first
         if version % COMPACT_EVERY == 0:
-            await self._compact(event_id)
+            await self._compact(event_id, state=None if state is None else {**state, "version": version})
         return True
 
     async def forget_history(self, event_id: str) -> None:
         await self._compact(event_id, scrub=True)
 
-    async def _compact(self, event_id: str, scrub: bool = False) -> None:
-        snapshot = await self.collection.find_one({"_id": event_id}, {"outbox": 0})
+    async def _compact(self, event_id: str, scrub: bool = False, state: dict[str, Any] | None = None) -> None:
+        """Write the schedule now as the snapshot (``state``, when the writer holds it, saves replaying the journal)
+        and delete the journal entries the previous snapshot made obsolete."""
+        snapshot = await self.collection.find_one({"_id": event_id}, {"outbox": 0} if state is None else {"outbox": 0, "state": 0})
         if snapshot is None:
             return
         previous = snapshot["version"]
         first = snapshot.get("journal_from", previous + 1)  # a snapshot written before the journal: none
-        state = await self._replayed(event_id, snapshot)
+        if state is None:
+            state = await self._replayed(event_id, snapshot)
         update: dict[str, Any] = {"$set": {**_snapshot_fields(state), "journal_from": previous + 1}}
         if nested := {name: "" for name in snapshot if name not in ("_id", "version", "state", "journal_from")}:
             update["$unset"] = nested  # a snapshot written before ADR 0008

@@ -49,7 +49,9 @@ class Desk:
                     if asyncio.iscoroutine(messages):
                         messages = await messages
                     book.sync_meetings()
-                    committed = await self._store.update(event_id, book.state["version"], book.changes(), messages)
+                    committed = await self._store.update(
+                        event_id, book.state["version"], book.changes(), messages, state=book.state
+                    )
                 except BaseException:
                     self._cache.pop(event_id, None)  # the in-memory timetable may be half changed
                     raise

@@ -17,10 +17,11 @@ class ScheduleStore(Protocol):
     async def create(self, event_id: str, state: dict[str, Any], messages: Sequence[Outgoing]) -> None: ...
 
     async def update(
-        self, event_id: str, expected_version: int, changes: dict[str, Any], messages: Sequence[Outgoing]
+        self, event_id: str, expected_version: int, changes: dict[str, Any], messages: Sequence[Outgoing],
+        state: dict[str, Any] | None = None,
     ) -> bool:
         """Record ``changes`` (dotted paths) as version ``expected_version + 1``; False when someone else changed the
-        schedule first."""
+        schedule first. ``state``: the whole schedule with the changes applied, if the caller holds it."""
         ...
 
     async def forget_history(self, event_id: str) -> None:
