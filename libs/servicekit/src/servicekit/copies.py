@@ -1,11 +1,12 @@
 """Copies of stored documents kept for a few seconds, so a hot path does not read the same document for every
 message. The process that changes a document drops its copy at once; another replica sees the change within
-``seconds``."""
+``seconds``. When a copy grows old while many messages need it, one read renews it for all of them."""
 
 from __future__ import annotations
 
+import asyncio
 import time
-from collections.abc import Hashable
+from collections.abc import Awaitable, Callable, Hashable
 from typing import Generic, TypeVar
 
 Value = TypeVar("Value")
@@ -15,11 +16,39 @@ class RecentCopies(Generic[Value]):
     def __init__(self, seconds: float, most: int = 20_000) -> None:
         self.seconds, self._most = seconds, most
         self._copies: dict[Hashable, tuple[float, Value]] = {}
+        self._reading: dict[Hashable, asyncio.Future[Value | None]] = {}
 
     def get(self, key: Hashable) -> Value | None:
         """The copy, if it is younger than ``seconds``."""
         found = self._copies.get(key)
         return found[1] if found is not None and time.monotonic() - found[0] < self.seconds else None
+
+    async def get_or_read(self, key: Hashable, read: Callable[[], Awaitable[Value | None]]) -> Value | None:
+        """The copy, or what ``read`` returns (kept unless None); callers that come while it reads share its result."""
+        while (reading := self._reading.get(key)) is not None and self.get(key) is None:
+            try:
+                return await asyncio.shield(reading)
+            except asyncio.CancelledError:
+                if not reading.cancelled():
+                    raise  # this caller was cancelled, not the read it waited for: then it reads itself
+        if (copy := self.get(key)) is not None:
+            return copy
+        self._reading[key] = reading = asyncio.get_running_loop().create_future()
+        try:
+            value = await read()
+        except asyncio.CancelledError:
+            reading.cancel()
+            raise
+        except BaseException as exc:
+            reading.set_exception(exc)
+            reading.exception()  # retrieved: nobody may be waiting
+            raise
+        finally:
+            self._reading.pop(key, None)
+        if value is not None:
+            self.keep(key, value)
+        reading.set_result(value)
+        return value
 
     def keep(self, key: Hashable, value: Value) -> None:
         if len(self._copies) >= self._most:

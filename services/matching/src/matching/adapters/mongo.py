@@ -9,6 +9,7 @@ from typing import Any
 
 from pymongo import UpdateOne
 from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import DuplicateKeyError
 
 from contracts.events import EventDetails
 from contracts.registrations import Registration
@@ -44,19 +45,21 @@ class MongoProfiles:
         await self.collection.create_index([("event_id", 1), ("active", 1)])
 
     async def save(self, event_id: str, participant_id: str, registration: Registration, message_id: str) -> bool:
-        # Read, then write by id: FerretDB answers only an exact _id filter from its index, and an upsert filtered on
-        # `erased` would try to insert a second document for an erased id. One event's messages come one at a time.
+        """Keep the profile; True when this very message saved it before (a replay)."""
+        profile = {
+            "event_id": event_id, "registration": registration.model_dump(mode="json"), "active": True, "saved_by": message_id,
+        }
+        try:  # someone new (most registrations): one write
+            await self.collection.insert_one({"_id": participant_id, **profile})
+            return False
+        except DuplicateKeyError:
+            pass
+        # Known, or erased: read, then write by id (FerretDB answers only an exact _id filter from its index, and an
+        # update filtered on `erased` would read the whole collection). One event's messages come one at a time.
         stored = await self.collection.find_one({"_id": participant_id}, {"erased": 1, "saved_by": 1}) or {}
         if stored.get("erased"):
             return False
-        await self.collection.update_one(
-            {"_id": participant_id},
-            {"$set": {
-                "event_id": event_id, "registration": registration.model_dump(mode="json"), "active": True,
-                "saved_by": message_id,
-            }},
-            upsert=True,
-        )
+        await self.collection.update_one({"_id": participant_id}, {"$set": profile}, upsert=True)
         return stored.get("saved_by") == message_id
 
     async def deactivate(self, participant_id: str, erase: bool) -> None:

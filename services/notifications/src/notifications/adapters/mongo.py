@@ -56,13 +56,16 @@ class MongoDirectory:
     async def save_recipient(self, record: RecipientRecord) -> None:
         document = asdict(record)
         participant_id = document.pop("participant_id")
-        # Read, then write by id: FerretDB answers only an exact _id filter from its index, and an upsert filtered on
-        # `erased` would try to insert a second document for an erased id. One person's messages come one at a time.
-        stored = await self.recipients.find_one({"_id": participant_id}, {"erased": 1})
-        if (stored or {}).get("erased"):
-            self._recipient_copies.drop(participant_id)
-            return
-        await self.recipients.update_one({"_id": participant_id}, {"$set": document}, upsert=True)
+        try:  # someone new (most registrations): one write
+            await self.recipients.insert_one({"_id": participant_id, **document})
+        except DuplicateKeyError:
+            # Known, or erased: read, then write by id (FerretDB answers only an exact _id filter from its index, and an
+            # update filtered on `erased` would read the whole collection). One person's messages come one at a time.
+            stored = await self.recipients.find_one({"_id": participant_id}, {"erased": 1})
+            if (stored or {}).get("erased"):
+                self._recipient_copies.drop(participant_id)
+                return
+            await self.recipients.update_one({"_id": participant_id}, {"$set": document}, upsert=True)
         # Kept after the write (a read in flight may have kept the old): the messages that follow a registration name
         # the person at once.
         self._recipient_copies.keep(participant_id, record)
@@ -79,13 +82,11 @@ class MongoDirectory:
         self._recipient_copies.drop(participant_id)
 
     async def event(self, event_id: str) -> dict[str, Any] | None:
-        if (copy := self._event_copies.get(event_id)) is not None:
-            return copy
-        document = await self.events.find_one({"_id": event_id})
-        if document is None:
-            return None
-        self._event_copies.keep(event_id, document["event"])
-        return document["event"]
+        async def read() -> dict[str, Any] | None:
+            document = await self.events.find_one({"_id": event_id})
+            return None if document is None else document["event"]
+
+        return await self._event_copies.get_or_read(event_id, read)
 
     async def save_event(self, event: dict[str, Any]) -> None:
         stored = await self.events.find_one({"_id": event["event_id"]}, {"revision": 1})

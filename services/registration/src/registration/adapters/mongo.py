@@ -30,14 +30,11 @@ class MongoEvents:
         self._uncounted: dict[str, int] = {}
 
     async def get(self, event_id: str) -> EventDetails | None:
-        if (copy := self._copies.get(event_id)) is not None:
-            return copy
-        document = await self.collection.find_one({"_id": event_id}, {"details": 1})
-        if document is None:
-            return None
-        event = EventDetails.model_validate(document["details"])
-        self._copies.keep(event_id, event)
-        return event
+        async def read() -> EventDetails | None:
+            document = await self.collection.find_one({"_id": event_id}, {"details": 1})
+            return None if document is None else EventDetails.model_validate(document["details"])
+
+        return await self._copies.get_or_read(event_id, read)
 
     async def get_draft(self, event_id: str) -> EventDraft | None:
         document = await self.collection.find_one({"_id": event_id}, {"draft": 1})
