@@ -107,6 +107,7 @@ def _environment(*, html: bool) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=False,  # the templates ship with the code: no file check on every e-mail
     )
     environment.filters["safe_url"] = _safe_url
     environment.filters["heading"] = _heading
