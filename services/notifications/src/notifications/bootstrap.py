@@ -10,7 +10,7 @@ from .adapters.mongo import MongoDeliveries, MongoDirectory, MongoPendingChanges
 from .adapters.smtp import SmtpTransport
 from .application.deliver import Delivery, DeliveryPolicy
 from .config import NotificationsSettings
-from .domain import RetryPolicy, Sender
+from .domain import Pace, RetryPolicy, Sender
 from .entrypoints.consumers import register_consumers
 from .entrypoints.delivery_loop import delivery_loop
 from .entrypoints.http import delivery_routes
@@ -29,10 +29,14 @@ def build(settings: NotificationsSettings | None = None) -> ServiceRuntime:
         settings.smtp_host, settings.smtp_port, starttls=settings.smtp_starttls, username=settings.smtp_username,
         password=settings.smtp_password, timeout=settings.smtp_timeout_seconds, connections=settings.send_concurrency,
     )
+    pace = Pace(
+        settle=dt.timedelta(seconds=settings.settle_seconds), spacing=dt.timedelta(seconds=settings.gather_seconds),
+        digest=dt.timedelta(seconds=settings.digest_seconds),
+    )
     policy = DeliveryPolicy(
         sender=Sender(address=settings.sender_address, domain=settings.uid_domain, name=settings.sender_name or None),
         max_changes_per_email=settings.max_changes_per_email,
-        concurrency=settings.send_concurrency,
+        concurrency=settings.send_concurrency, pace=pace,
         retry=RetryPolicy(
             max_attempts=settings.max_attempts, first_delay=dt.timedelta(seconds=settings.retry_first_delay_seconds),
             max_delay=dt.timedelta(seconds=settings.retry_max_delay_seconds),
@@ -40,6 +44,6 @@ def build(settings: NotificationsSettings | None = None) -> ServiceRuntime:
     )
     delivery = Delivery(directory, pending, deliveries, transport, policy)
     runtime.in_background(delivery_loop(delivery, settings.send_poll_seconds))
-    register_consumers(runtime, settings, directory, pending, deliveries, delivery.due.schedule)
+    register_consumers(runtime, directory, pending, deliveries, delivery.due, pace)
     runtime.routes.extend(delivery_routes(deliveries))
     return runtime

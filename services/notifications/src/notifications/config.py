@@ -23,8 +23,13 @@ class NotificationsSettings(ServiceSettings):
     uid_domain: str = Field(
         default="b2bmatch.example", description="Domain of Message-IDs and calendar UIDs. Never change it once in use."
     )
+    settle_seconds: float = Field(
+        default=0.25, ge=0,
+        description="News waits this long for the rest of what the same change did (its messages arrive together).",
+    )
     gather_seconds: float = Field(
-        default=2.0, ge=0, description="Changes for one recipient within this window share one e-mail."
+        default=2.0, ge=0,
+        description="After an e-mail to someone, their next news waits until this long has passed and goes together.",
     )
     digest_seconds: float = Field(default=600.0, ge=0, description="New suggestions are gathered into a digest this long.")
     max_changes_per_email: int = Field(default=20, ge=1)

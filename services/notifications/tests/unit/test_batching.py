@@ -9,6 +9,7 @@ import pytest
 from notifications.domain import (
     GatheringPolicy,
     MeetingCancelled,
+    Pace,
     PendingChange,
     RegistrationConfirmed,
     dedupe_key,
@@ -136,3 +137,14 @@ def test_at_equal_version_a_cancellation_wins(build):
 def test_a_policy_must_let_an_e_mail_carry_something():
     with pytest.raises(ValueError):
         GatheringPolicy(max_changes_per_email=0)
+
+
+def test_news_waits_only_to_settle_unless_the_person_was_just_mailed_and_suggestions_wait_for_the_digest():
+    pace = Pace(settle=timedelta(seconds=0.25), spacing=timedelta(seconds=30), digest=timedelta(minutes=10))
+
+    assert pace.due_at(T0, last_mailed=None) == T0 + timedelta(seconds=0.25)
+    assert pace.due_at(T0, last_mailed=T0 - timedelta(minutes=5)) == T0 + timedelta(seconds=0.25)
+    assert pace.due_at(T0, last_mailed=T0 - timedelta(seconds=10)) == T0 + timedelta(seconds=20)
+    assert pace.due_at(T0, last_mailed=None, digest=True) == T0 + timedelta(minutes=10)
+    with pytest.raises(ValueError):
+        Pace(settle=timedelta(seconds=-1))

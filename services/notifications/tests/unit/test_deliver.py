@@ -21,13 +21,15 @@ from contracts.schedule import MeetingPlace, MeetingScheduled
 from notifications.application.deliver import Delivery, DeliveryPolicy
 from notifications.application.ports import PendingRecord, RecipientRecord, SmtpFailure
 from notifications.application.take_note import learn_participant, note_agenda, note_change
-from notifications.domain import RetryPolicy, Sender
+from notifications.domain import Pace, RetryPolicy, Sender
 from servicekit.outbox import Outgoing
 from servicekit.parking import WaitFor
 
 T0 = dt.datetime(2027, 4, 1, 9, 0, tzinfo=dt.UTC)
-GATHER = dt.timedelta(seconds=0.3)
+SETTLE = dt.timedelta(seconds=0.3)
+SPACING = dt.timedelta(seconds=5)
 DIGEST = dt.timedelta(minutes=10)
+PACE = Pace(settle=SETTLE, spacing=SPACING, digest=DIGEST)
 SECOND = dt.timedelta(seconds=1)
 
 
@@ -191,6 +193,7 @@ class Platform:
             sender=Sender(address="matchmaking@b2bmatch.example", domain="b2bmatch.example"),
             max_changes_per_email=20,
             retry=RetryPolicy(max_attempts=max_attempts, first_delay=first_delay, max_delay=dt.timedelta(minutes=1)),
+            pace=PACE,
         )
         self.delivery = self.replica()
         self.directory.events[self.event_id] = {
@@ -222,8 +225,8 @@ class Platform:
         message_id = message_id or str(uuid.uuid4())
         await note_change(
             type(payload).__name__, payload.model_dump(mode="json"), event_id=self.event_id, message_id=message_id,
-            occurred_at=now, directory=self.directory, pending=self.pending, now=now, gather=GATHER, digest=DIGEST,
-            schedule=(delivery or self.delivery).due.schedule,
+            occurred_at=now, directory=self.directory, pending=self.pending, now=now, pace=PACE,
+            due=(delivery or self.delivery).due,
         )
         return message_id
 
@@ -266,7 +269,7 @@ async def test_a_transient_failure_is_retried_with_growing_delays_then_recorded_
     anna, jonas = await platform.person("Anna Schmidt"), await platform.person("Jonas Weber")
     platform.smtp.scripts[anna.email] = [451, 451, 451, 451]
     await platform.note(scheduled(anna, jonas), now=T0)
-    due = T0 + GATHER
+    due = T0 + SETTLE
 
     await platform.run(due)
     (delivery,) = platform.deliveries.of(anna.participant_id)
@@ -306,7 +309,7 @@ async def test_a_lost_connection_then_greylisting_then_success_sends_once_and_re
     platform.smtp.scripts[anna.email] = [None, 451]
     await platform.note(scheduled(anna, jonas), now=T0)
 
-    now = T0 + GATHER
+    now = T0 + SETTLE
     for _ in range(3):
         await platform.run(now)
         now += dt.timedelta(seconds=5)
@@ -325,7 +328,7 @@ async def test_a_permanent_refusal_is_not_retried(platform, code):
     platform.smtp.refuse[anna.email] = code
     await platform.note(scheduled(anna, jonas), now=T0)
 
-    await platform.run(T0 + GATHER)
+    await platform.run(T0 + SETTLE)
     await platform.run(T0 + dt.timedelta(hours=1))
 
     assert platform.smtp.attempts.count(anna.email) == 1
@@ -339,7 +342,7 @@ async def test_an_unfinished_delivery_is_resumed_by_the_next_process(platform):
     anna, jonas = await platform.person("Anna Schmidt"), await platform.person("Jonas Weber")
     platform.smtp.scripts[anna.email] = [451]
     await platform.note(scheduled(anna, jonas), now=T0)
-    await platform.run(T0 + GATHER)  # attempt 1 fails; then the process dies
+    await platform.run(T0 + SETTLE)  # attempt 1 fails; then the process dies
 
     restarted = platform.replica()
     await restarted.recover(at_start=True)
@@ -377,11 +380,11 @@ async def test_a_change_mailed_among_others_is_not_mailed_again_when_re_announce
     meeting = scheduled(anna, jonas)
     await platform.note(scheduled(anna, lucia), now=T0)
     await platform.note(meeting, now=T0)
-    await platform.run(T0 + GATHER)  # one e-mail with both meetings
+    await platform.run(T0 + SETTLE)  # one e-mail with both meetings
     await platform.note(meeting, now=T0 + SECOND)  # re-announced with a new message id ...
     await platform.note(suggestions(anna, jonas, list_version=1), now=T0 + SECOND)
     await platform.note(scheduled(anna, jonas), now=T0 + SECOND)  # ... next to real news
-    await platform.run(T0 + SECOND + GATHER)
+    await platform.run(T0 + SETTLE + SPACING)  # the news after an e-mail waited and went together
 
     first, second = platform.smtp.to(anna.email)
     uid = f"meeting-{meeting.meeting_id}@".encode()
@@ -396,9 +399,9 @@ async def test_two_replicas_due_at_once_claim_each_e_mail_once(platform):
     for a, b in zip(people[::2], people[1::2]):
         await platform.note(scheduled(a, b), now=T0)
         for person in (a, b):  # both replicas believe the recipient is theirs (e.g. during a rebalance)
-            other.due.schedule(person.participant_id, T0 + GATHER)
+            other.due.schedule(person.participant_id, T0 + SETTLE)
 
-    await asyncio.gather(platform.run(T0 + GATHER), platform.run(T0 + GATHER, delivery=other))
+    await asyncio.gather(platform.run(T0 + SETTLE), platform.run(T0 + SETTLE, delivery=other))
     await asyncio.gather(platform.run(T0 + SECOND), platform.run(T0 + SECOND, delivery=other))
 
     for person in people:
@@ -407,7 +410,32 @@ async def test_two_replicas_due_at_once_claim_each_e_mail_once(platform):
     assert len(platform.deliveries.facts("NotificationSent")) == 6
 
 
-async def test_changes_within_the_gathering_window_share_one_e_mail(platform):
+async def test_news_for_someone_not_mailed_lately_goes_at_once_and_news_after_an_e_mail_is_gathered(platform):
+    anna, jonas, lucia, omar = [
+        await platform.person(n) for n in ("Anna Schmidt", "Jonas Weber", "Lucía Fernández", "Omar Haddad")
+    ]
+    await platform.note(scheduled(anna, jonas), now=T0)
+    await platform.run(T0 + SETTLE)
+    assert len(platform.smtp.to(anna.email)) == 1, "an accepted meeting waited although nobody had been mailed"
+
+    await platform.note(scheduled(anna, lucia), now=T0 + SECOND)
+    await platform.note(scheduled(anna, omar), now=T0 + 2 * SECOND)
+    await platform.run(T0 + 2 * SECOND + SETTLE)
+    assert len(platform.smtp.to(anna.email)) == 1, "news right after an e-mail was sent on its own"
+    assert len(platform.smtp.to(lucia.email)) == 1, "lucia had not been mailed lately: her news waited"
+
+    await platform.run(T0 + SETTLE + SPACING)
+    first, second = platform.smtp.to(anna.email)
+    assert "2 updates" in second["Subject"]
+    text = second.get_body(("plain",)).get_content()
+    assert "Lucía Fernández" in text and "Omar Haddad" in text
+
+    await platform.note(scheduled(anna, jonas), now=T0 + 20 * SECOND)  # quiet for a while: at once again
+    await platform.run(T0 + 20 * SECOND + SETTLE)
+    assert len(platform.smtp.to(anna.email)) == 3
+
+
+async def test_changes_that_arrive_together_share_one_e_mail(platform):
     anna, jonas, lucia = [await platform.person(n) for n in ("Anna Schmidt", "Jonas Weber", "Lucía Fernández")]
     first = scheduled(anna, jonas)
     await platform.note(first, now=T0)
@@ -415,7 +443,7 @@ async def test_changes_within_the_gathering_window_share_one_e_mail(platform):
     await platform.run(T0 + 0.2 * SECOND)
     assert platform.smtp.accepted == []  # the window is still open
 
-    await platform.run(T0 + GATHER)
+    await platform.run(T0 + SETTLE)
     (mail,) = platform.smtp.to(anna.email)
     assert "2 updates" in mail["Subject"]
     text = mail.get_body(("plain",)).get_content()
@@ -435,7 +463,7 @@ async def test_an_erased_recipient_gets_nothing_even_for_changes_already_waiting
     await platform.note(scheduled(anna, jonas), now=T0)
     await platform.directory.erase_recipient(anna.participant_id, platform.event_id)
 
-    await platform.run(T0 + GATHER)
+    await platform.run(T0 + SETTLE)
 
     assert platform.smtp.to(anna.email) == []
     assert platform.deliveries.of(anna.participant_id) == []
@@ -450,7 +478,7 @@ async def test_a_recipient_erased_while_a_retry_waits_is_not_mailed_again(platfo
     anna, jonas = await platform.person("Anna Schmidt"), await platform.person("Jonas Weber")
     platform.smtp.scripts[anna.email] = [451]
     await platform.note(scheduled(anna, jonas), now=T0)
-    await platform.run(T0 + GATHER)
+    await platform.run(T0 + SETTLE)
     await platform.directory.erase_recipient(anna.participant_id, platform.event_id)
 
     await platform.run(T0 + dt.timedelta(minutes=1))
@@ -465,7 +493,7 @@ async def test_a_withdrawn_recipient_is_not_told_about_new_changes(platform):
     anna, jonas = await platform.person("Anna Schmidt"), await platform.person("Jonas Weber")
     await platform.directory.deactivate_recipient(anna.participant_id)
     await platform.note(scheduled(anna, jonas), now=T0)
-    await platform.run(T0 + GATHER)
+    await platform.run(T0 + SETTLE)
 
     assert platform.smtp.to(anna.email) == []
     assert len(platform.smtp.to(jonas.email)) == 1
@@ -503,7 +531,7 @@ async def test_a_newer_suggestion_list_replaces_the_one_not_yet_sent(platform):
     (waiting,) = platform.pending.changes[anna.participant_id].values()
     assert waiting.data["list_version"] == 2
 
-    await platform.run(T0 + GATHER)  # a digest is not sent after the short window
+    await platform.run(T0 + SETTLE)  # a digest is not sent after the short window
     assert platform.smtp.accepted == []
     await platform.run(T0 + dt.timedelta(minutes=3) + DIGEST)
 
@@ -525,7 +553,7 @@ async def test_a_meeting_change_does_not_replace_a_waiting_digest(platform):
     anna, jonas = await platform.person("Anna Schmidt"), await platform.person("Jonas Weber")
     await platform.note(suggestions(anna, jonas, list_version=1), now=T0)
     await platform.note(scheduled(anna, jonas), now=T0)
-    await platform.run(T0 + GATHER)
+    await platform.run(T0 + SETTLE)
 
     (mail,) = platform.smtp.to(anna.email)
     assert "Meeting with Jonas Weber" in mail["Subject"]
@@ -542,11 +570,11 @@ async def test_an_agenda_holds_the_meetings_not_cancelled(platform):
     await platform.note(kept, now=T0)
     await platform.note(dropped, now=T0)
     await platform.directory.save_meeting({**dropped.model_dump(mode="json"), "version": 2, "cancelled": True})
-    await platform.run(T0 + GATHER)
+    await platform.run(T0 + SETTLE)
 
     queued = await note_agenda(platform.event_id, anna.participant_id, message_id=str(uuid.uuid4()), now=T0 + SECOND,
                                directory=platform.directory, pending=platform.pending,
-                               schedule=platform.delivery.due.schedule)
+                               due=platform.delivery.due)
     await platform.run(T0 + SECOND)
 
     assert queued == 1
@@ -565,7 +593,7 @@ async def test_an_address_the_e_mail_cannot_carry_fails_that_delivery_only(platf
     platform.directory.recipients[anna.participant_id] = replace(anna, email="anna.schmidt@bücher.example")
     await platform.note(scheduled(anna, jonas), now=T0)
 
-    await platform.run(T0 + GATHER)
+    await platform.run(T0 + SETTLE)
     await platform.run(T0 + dt.timedelta(hours=1))
 
     (delivery,) = platform.deliveries.of(anna.participant_id)

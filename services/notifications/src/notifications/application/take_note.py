@@ -7,13 +7,13 @@ nothing), and the delivery loop gathers due records into e-mails.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from typing import Any
 
 from servicekit.parking import WaitFor
 
-from ..domain import SuggestionsUpdated, dedupe_key
+from ..domain import Pace, SuggestionsUpdated, dedupe_key
 from .changes_from_messages import DIGEST_TYPES, MEETING_TYPES, MissingParticipant, build_change, recipient_of, recipients_of
+from .due_queue import DueQueue
 from .ports import Directory, PendingChanges, PendingRecord, RecipientRecord
 
 
@@ -43,9 +43,8 @@ async def note_change(
     directory: Directory,
     pending: PendingChanges,
     now: dt.datetime,
-    gather: dt.timedelta,
-    digest: dt.timedelta,
-    schedule: Callable[[str, dt.datetime], None],
+    pace: Pace,
+    due: DueQueue,
 ) -> None:
     """Record what each person concerned by the message must be told."""
     if await directory.event(event_id) is None:
@@ -70,7 +69,7 @@ async def note_change(
                 )
             except MissingParticipant as missing:
                 raise WaitFor(f"participant:{missing.participant_id}", reason=str(missing)) from None
-        due_at = now + (digest if is_digest else gather)
+        due_at = pace.due_at(now, last_mailed=due.last_mailed(participant_id), digest=is_digest)
         await pending.add(
             PendingRecord(
                 key=dedupe_key(change, recipient_of(record)), change_id=message_id, participant_id=participant_id, event_id=event_id,
@@ -79,12 +78,12 @@ async def note_change(
             ),
             replace=is_digest,  # a newer suggestion list replaces the one not yet sent
         )
-        schedule(participant_id, due_at)
+        due.schedule(participant_id, due_at)
 
 
 async def note_agenda(
     event_id: str, participant_id: str | None, *, message_id: str, now: dt.datetime, directory: Directory,
-    pending: PendingChanges, schedule: Callable[[str, dt.datetime], None],
+    pending: PendingChanges, due: DueQueue,
 ) -> int:
     """Queue the personal agenda of one participant, or of everybody in the event."""
     if await directory.event(event_id) is None:
@@ -101,6 +100,6 @@ async def note_agenda(
             participant_id=record.participant_id,
             event_id=event_id, message_type="AgendaIssued", data=data, occurred_at=now, arrived_at=now, due_at=now,
         ))
-        schedule(record.participant_id, now)
+        due.schedule(record.participant_id, now)
         queued += 1
     return queued

@@ -33,6 +33,7 @@ Exactly once, in bursts:
     due_bursts(pending: [PendingChange(change, arrived_at)], *, recipient, now, policy: GatheringPolicy)
         -> list[Burst(recipient, changes, dedupe_key, change_keys)]
     next_due_at(pending, *, policy) -> datetime | None
+    Pace(settle, spacing, digest).due_at(arrived_at, *, last_mailed, digest=False) -> datetime
     latest_per_meeting(changes) -> list[MeetingChange]
 
 Retrying:
@@ -43,7 +44,9 @@ Retrying:
         .delay(failed_attempts, random_fraction) -> timedelta
 """
 
-from notifications.domain.batching import Burst, GatheringPolicy, PendingChange, due_bursts, latest_per_meeting, next_due_at
+from notifications.domain.batching import (
+    Burst, GatheringPolicy, Pace, PendingChange, due_bursts, latest_per_meeting, next_due_at,
+)
 from notifications.domain.calendar import CalendarFile, agenda_export, invitation, meeting_uid
 from notifications.domain.changes import (
     AgendaGap,
@@ -78,6 +81,7 @@ __all__ = [
     "EventInfo",
     "FailureKind",
     "GatheringPolicy",
+    "Pace",
     "MeetingCancelled",
     "MeetingChange",
     "MeetingInfo",

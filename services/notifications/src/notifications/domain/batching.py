@@ -4,7 +4,8 @@ Schedules change in bursts (an optimisation run moves dozens of meetings within 
 change would bury the participant. So changes wait: once the oldest pending change for a recipient has waited
 the gathering window, everything pending for that recipient goes out together, at most ``max_changes_per_email``
 per e-mail (the rest follows in further e-mails at once, oldest first). The decision is pure: the service passes
-the pending changes and the time, and stores what was decided before sending.
+the pending changes and the time, and stores what was decided before sending. ``Pace`` says when news becomes due:
+at once (after a moment's settling) for someone not mailed lately, gathered behind the last e-mail otherwise.
 
 Several changes to one meeting in a burst are all told (the reader learns it was moved, then cancelled), but only
 the latest version of each meeting is attached as an invitation: an older one would be stale on arrival.
@@ -41,6 +42,32 @@ class GatheringPolicy:
             raise ValueError("the gathering window cannot be negative")
         if self.max_changes_per_email < 1:
             raise ValueError("an e-mail must be allowed to carry at least one change")
+
+
+@dataclass(frozen=True)
+class Pace:
+    """When news reaches a participant.
+
+    News waits ``settle`` for the rest of what the same operation changed (a placement that moves other meetings, an
+    optimisation run: its messages arrive within a fraction of a second), so someone who has not been mailed lately
+    hears about an accepted meeting at once. After an e-mail, news waits until ``spacing`` has passed and goes out
+    together, so a stream of changes does not bury anyone. New suggestions wait ``digest``.
+    """
+
+    settle: timedelta = timedelta(seconds=0.25)
+    spacing: timedelta = timedelta(seconds=2)
+    digest: timedelta = timedelta(minutes=10)
+
+    def __post_init__(self) -> None:
+        if min(self.settle, self.spacing, self.digest) < timedelta(0):
+            raise ValueError("news cannot be due before it arrives")
+
+    def due_at(self, arrived_at: datetime, *, last_mailed: datetime | None, digest: bool = False) -> datetime:
+        """When news that arrived at ``arrived_at`` is sent, given when the participant was last mailed."""
+        if digest:
+            return arrived_at + self.digest
+        due = arrived_at + self.settle
+        return due if last_mailed is None else max(due, last_mailed + self.spacing)
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 
 from contracts.envelope import Envelope
 from contracts.events import EventPublished, EventUpdated
@@ -16,17 +15,15 @@ from servicekit.inbox import by_field
 from servicekit.service import ServiceRuntime
 
 from ..adapters.mongo import MongoDeliveries, MongoDirectory, MongoPendingChanges
+from ..application.due_queue import DueQueue
 from ..application.take_note import learn_event, learn_participant, note_agenda, note_change
-from ..config import NotificationsSettings
+from ..domain import Pace
 
 
 def register_consumers(
-    runtime: ServiceRuntime, settings: NotificationsSettings, directory: MongoDirectory,
-    pending: MongoPendingChanges, deliveries: MongoDeliveries, schedule: Callable[[str, dt.datetime], None],
+    runtime: ServiceRuntime, directory: MongoDirectory,
+    pending: MongoPendingChanges, deliveries: MongoDeliveries, due: DueQueue, pace: Pace,
 ) -> None:
-    gather = dt.timedelta(seconds=settings.gather_seconds)
-    digest = dt.timedelta(seconds=settings.digest_seconds)
-
     async def on_event(envelope: Envelope, message: EventPublished | EventUpdated) -> list[str]:
         return await learn_event(message.event.model_dump(mode="json"), directory)
 
@@ -51,13 +48,13 @@ def register_consumers(
         await note_change(
             envelope.type, message.model_dump(mode="json"), event_id=envelope.event_id,
             message_id=str(envelope.message_id), occurred_at=envelope.occurred_at, directory=directory,
-            pending=pending, now=dt.datetime.now(dt.UTC), gather=gather, digest=digest, schedule=schedule,
+            pending=pending, now=dt.datetime.now(dt.UTC), pace=pace, due=due,
         )
 
     async def on_send_agendas(envelope: Envelope, command: SendAgendas) -> None:
         await note_agenda(
             envelope.event_id, command.participant_id, message_id=str(envelope.message_id),
-            now=dt.datetime.now(dt.UTC), directory=directory, pending=pending, schedule=schedule,
+            now=dt.datetime.now(dt.UTC), directory=directory, pending=pending, due=due,
         )
 
     runtime.consume(EVENTS, {EventPublished: on_event, EventUpdated: on_event})
