@@ -74,9 +74,11 @@ def test_message_id_is_stable_for_the_same_dedupe_key_and_differs_for_another(bu
     change = build.scheduled(meeting)
     key = dedupe_key(change, recipient)
 
-    first = compose([change], recipient=recipient, event=event, sender=build.sender(), dedupe_key=key, now=NOW)
-    resent = compose([change], recipient=recipient, event=event, sender=build.sender(), dedupe_key=key, now=NOW + timedelta(minutes=5))
-    other = compose([change], recipient=recipient, event=event, sender=build.sender(), dedupe_key=key + "-other", now=NOW)
+    first = _received(compose([change], recipient=recipient, event=event, sender=build.sender(), dedupe_key=key, now=NOW))
+    resent = _received(
+        compose([change], recipient=recipient, event=event, sender=build.sender(), dedupe_key=key, now=NOW + timedelta(minutes=5))
+    )
+    other = _received(compose([change], recipient=recipient, event=event, sender=build.sender(), dedupe_key=key + "-other", now=NOW))
 
     assert first["Message-ID"] == resent["Message-ID"]
     assert first["Message-ID"] != other["Message-ID"]
@@ -155,3 +157,21 @@ def test_a_name_with_a_line_break_cannot_inject_headers(build):
 
     assert received["Bcc"] is None and received["X-Evil"] is None
     assert received["To"].addresses[0].addr_spec == recipient.email
+
+
+def test_names_with_accents_commas_and_great_length_reach_the_client_intact(build):
+    event = build.event(organiser_name="Agência de Inovação, Lisboa")
+    long_name = "Zoë Ø'Brien-Łukasiewicz von und zu Hohenzollern-Sigmaringen der Ältere"
+    emile, zoe = build.party("Émile Zola, Jr.", "Coopérative Sud"), build.party(long_name, "Łódź Cluster")
+    meeting = build.meeting(emile, zoe, datetime(2026, 4, 20, 8, tzinfo=UTC))
+    recipient = build.recipient_for(emile, "fr")
+
+    email = compose([build.scheduled(meeting)], recipient=recipient, event=event, sender=build.sender(), dedupe_key="k", now=NOW)
+    received = _received(email)
+
+    assert received["To"].addresses[0].display_name == "Émile Zola, Jr."
+    assert received["To"].addresses[0].addr_spec == recipient.email
+    assert received["Reply-To"].addresses[0].display_name == "Agência de Inovação, Lisboa"
+    assert long_name in received["Subject"]
+    assert all(len(line) <= 78 for line in email.as_bytes().split(b"\r\n")), "a line longer than mail allows"
+    assert email.as_bytes().isascii(), "the e-mail is not 7-bit clean"

@@ -21,7 +21,7 @@ from contracts.schedule import MeetingPlace, MeetingScheduled
 from notifications.application.deliver import Delivery, DeliveryPolicy
 from notifications.application.ports import PendingRecord, RecipientRecord, SmtpFailure
 from notifications.application.take_note import learn_participant, note_agenda, note_change
-from notifications.domain import Pace, RetryPolicy, Sender
+from notifications.domain import Email, Pace, RetryPolicy, Sender
 from servicekit.outbox import Outgoing
 from servicekit.parking import WaitFor
 
@@ -161,8 +161,8 @@ class ScriptedMailServer:
         self.attempts: list[str] = []
         self.accepted: list[EmailMessage] = []
 
-    async def send(self, message: EmailMessage) -> None:
-        address = message["To"].addresses[0].addr_spec
+    async def send(self, email: Email) -> None:
+        address = email.recipient
         self.attempts.append(address)
         if address in self.refuse:
             code = self.refuse[address]
@@ -171,7 +171,7 @@ class ScriptedMailServer:
         if script:
             code = script.pop(0)
             raise SmtpFailure(f"{code} try again later" if code else "ConnectionResetError: reset by peer", code)
-        self.accepted.append(message)
+        self.accepted.append(email.parsed())
 
     def to(self, address: str) -> list[EmailMessage]:
         return [m for m in self.accepted if m["To"].addresses[0].addr_spec == address]

@@ -8,11 +8,11 @@ handshake (and with STARTTLS a TLS negotiation) every time. A connection that fa
 from __future__ import annotations
 
 import asyncio
-from email.message import EmailMessage
 
 import aiosmtplib
 
 from ..application.ports import SmtpFailure
+from ..domain import Email
 
 
 class SmtpTransport:
@@ -34,11 +34,11 @@ class SmtpTransport:
             await client.login(*self._login)
         return client
 
-    async def send(self, message: EmailMessage) -> None:
+    async def send(self, email: Email) -> None:
         client = None
         try:
             client = await self._connection()
-            await client.send_message(message)
+            await client.sendmail(email.sender, [email.recipient], email.data)
         except aiosmtplib.SMTPRecipientsRefused as exc:
             # The usual place for "no such mailbox" (550) and greylisting (451) is the RCPT reply; aiosmtplib
             # reports it without a code of its own, so the code is the (only) recipient's.

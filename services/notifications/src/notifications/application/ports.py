@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from email.message import EmailMessage
 from typing import Any, Protocol
 
 from servicekit.outbox import Outgoing
+
+from ..domain import Email
 
 
 @dataclass(frozen=True)
@@ -105,5 +106,5 @@ class SmtpFailure(Exception):
 
 
 class MailTransport(Protocol):
-    async def send(self, message: EmailMessage) -> None:
+    async def send(self, email: Email) -> None:
         """Deliver or raise SmtpFailure."""

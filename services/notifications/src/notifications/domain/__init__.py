@@ -19,7 +19,7 @@ Types (frozen dataclasses; datetimes are timezone-aware, kept in UTC):
     Sender(address, domain, name=None)
 
 Composing:
-    compose(changes, *, recipient, event, sender, dedupe_key, now) -> email.message.EmailMessage
+    compose(changes, *, recipient, event, sender, dedupe_key, now) -> Email(sender, recipient, data).parsed()
     render_mail(changes, *, recipient, event) -> RenderedMail(language, subject, text, html)
     invitation(change, *, recipient, event, uid_domain) -> CalendarFile(method, filename, content)
     agenda_export(meetings, *, recipient, event, uid_domain, stamp) -> CalendarFile | None
@@ -63,7 +63,7 @@ from notifications.domain.changes import (
     Suggestion,
     SuggestionsUpdated,
 )
-from notifications.domain.composition import Sender, compose
+from notifications.domain.composition import Email, Sender, compose
 from notifications.domain.dedupe import dedupe_key, gathered_dedupe_key, message_id_for
 from notifications.domain.event_info import EventInfo
 from notifications.domain.language import ResolvedLanguage, resolve_language
@@ -103,6 +103,7 @@ __all__ = [
     "agenda_export",
     "classify_smtp_failure",
     "compose",
+    "Email",
     "dedupe_key",
     "due_bursts",
     "gathered_dedupe_key",
