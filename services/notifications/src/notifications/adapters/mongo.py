@@ -97,16 +97,18 @@ class MongoDirectory:
             self._event_copies.keep(event["event_id"], event)
 
     async def save_meeting(self, meeting: dict[str, Any]) -> None:
+        participants = [meeting["participant_a"], meeting["participant_b"]] + (
+            [meeting["facilitator_id"]] if meeting.get("facilitator_id") else []
+        )
+        document = {**meeting, "participants": participants}
+        try:  # a meeting placed for the first time (most of them): one write
+            await self.meetings.insert_one({"_id": meeting["meeting_id"], **document})
+            return
+        except DuplicateKeyError:
+            pass
         stored = await self.meetings.find_one({"_id": meeting["meeting_id"]}, {"version": 1})
         if stored is None or stored["version"] <= meeting["version"]:
-            participants = [meeting["participant_a"], meeting["participant_b"]] + (
-                [meeting["facilitator_id"]] if meeting.get("facilitator_id") else []
-            )
-            await self.meetings.update_one(
-                {"_id": meeting["meeting_id"]},
-                {"$set": {**meeting, "participants": participants}},
-                upsert=True,
-            )
+            await self.meetings.update_one({"_id": meeting["meeting_id"]}, {"$set": document}, upsert=True)
 
     async def meetings_of(self, participant_id: str) -> list[dict[str, Any]]:
         found = []
