@@ -4,8 +4,7 @@ groups' lag, the services' resident memory, the SMTP sink's Maildir, and the ser
 from __future__ import annotations
 
 import asyncio
-import email
-import email.policy
+import binascii
 import json
 import os
 import re
@@ -252,6 +251,7 @@ class MemorySampler:
 # --- the Maildir --------------------------------------------------------------------------------------------------
 
 _UID = re.compile(rb"UID:meeting-([^@\r\n]+)@")
+_PART_BREAK = re.compile(rb"\r?\n--[^\r\n]*\r?\n")
 
 
 class MaildirWatcher:
@@ -286,14 +286,17 @@ class MaildirWatcher:
 
     @staticmethod
     def _meetings(raw: bytes) -> set[str]:
-        found = set(m.decode() for m in _UID.findall(raw))
+        found = {m.decode() for m in _UID.findall(raw)}
         if found:
             return found
-        message = email.message_from_bytes(raw, policy=email.policy.default)
-        for part in message.walk():
-            if part.get_content_type() == "text/calendar":
-                payload = part.get_payload(decode=True) or b""
-                found |= {m.decode() for m in _UID.findall(payload.replace(b"\r\n ", b""))}
+        # Calendar parts found by hand: parsing every e-mail with the standard library took a third of the bench's CPU.
+        for part in _PART_BREAK.split(raw):
+            head, _, body = part.replace(b"\r\n", b"\n").partition(b"\n\n")
+            if b"text/calendar" not in head.lower():
+                continue
+            if b"base64" in head.lower():
+                body = binascii.a2b_base64(body)
+            found |= {m.decode() for m in _UID.findall(body.replace(b"\r\n ", b"").replace(b"\n ", b""))}
         return found
 
     async def start(self) -> None:
