@@ -161,6 +161,37 @@ async def test_messages_parked_in_a_batch_run_once_the_batch_released_what_they_
     assert lookups == [["participant:ana", "participant:cleo"]], "the batch's releases were not looked up together"
 
 
+async def test_a_batch_is_marked_processed_only_once_the_work_left_for_its_end_is_done():
+    written: list[str] = []
+
+    class Processed(_Collection):
+        async def insert_many(self, documents, **kwargs) -> None:
+            written.extend(document["_id"] for document in documents)
+
+    class Database:
+        def __getitem__(self, name: str) -> _Collection:
+            return Processed()
+
+    inbox = Inbox(Database(), DeadLetters("test", _publish), ParkingLot(_Database()))
+    marked_during_the_end_of_batch: list[str] = []
+
+    async def handler(envelope, request) -> None:
+        return None
+
+    async def at_the_end() -> None:
+        await inbox.flush_marks()  # the periodic flush runs while the end-of-batch work is under way
+        marked_during_the_end_of_batch.extend(written)
+
+    inbox.register(REGISTRATIONS_INBOUND, {RegistrationWithdrawalRequested: handler})
+    inbox.after_batch(at_the_end)
+    batch = [_record(0, "ana"), _record(1, "ben")]
+    await inbox.receive_batch(batch)
+    await inbox.flush_marks()
+
+    assert marked_during_the_end_of_batch == [], "a crash now would skip the redelivered batch and its owed work"
+    assert sorted(written) == sorted(str(open_envelope(record.value).message_id) for record in batch)
+
+
 async def test_work_left_for_the_end_of_a_batch_runs_after_its_records_until_it_succeeds():
     inbox = Inbox(_Database(), DeadLetters("test", _publish), ParkingLot(_Database()))
     log: list[str] = []

@@ -5,7 +5,7 @@ handled in order, different keys side by side. For each record: parse (bad bytes
 service does not handle → skip duplicates → handle (one message per order key at a time) → park when it waits for
 something → dead-letter when it keeps failing → mark as processed → run the parked messages its handling released.
 The subscriber commits the offsets only after the whole batch is handled, including the work its handlers left for
-the end of the batch (``after_batch``), so nothing is lost.
+the end of the batch (``after_batch``), and the batch's messages are marked processed only then, so nothing is lost.
 
 Handlers are idempotent on their own (natural keys, versions); the processed-id record spares them most
 redeliveries. The store is asked about a message only when this process cannot know the answer itself: it remembers
@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import datetime as dt
 import time
 from collections import OrderedDict
@@ -73,6 +74,9 @@ milliseconds). Messages that occurred within this margin of a partition's assign
 
 RECENT_RELEASES = 20_000
 """Keys released lately (e.g. 'participant:<id>'), each with the moment in this process's count of releases."""
+
+_BATCH_MARKS: contextvars.ContextVar[list[dict[str, Any]]] = contextvars.ContextVar("batch_marks")
+"""The processed marks of the batch being handled: written only once the batch, with its end-of-batch work, is done."""
 
 _TYPE_NAMES = {topic: {model.__name__ for model in models} for topic, models in TOPIC_TYPES.items()}
 """The message types each topic carries, by name (as an envelope names its type)."""
@@ -182,10 +186,18 @@ class Inbox:
         # read the whole collection).
         marks = await asyncio.gather(*(self._retrying(lambda i=i: self._processed.find_one({"_id": i}, {"_id": 1})) for i in ids))
         done = {mark["_id"] for mark in marks if mark}
-        released = await asyncio.gather(*(self._receive_in_order(group, done) for group in in_order.values()))
-        await self._run_released([key for keys in released for key in keys])
-        for hook in self._after_batch:  # the batch is not done until its hooks are
-            await _until_done(hook, "inbox.after_batch_failed")
+        marks: list[dict[str, Any]] = []
+        token = _BATCH_MARKS.set(marks)
+        try:
+            released = await asyncio.gather(*(self._receive_in_order(group, done) for group in in_order.values()))
+            await self._run_released([key for keys in released for key in keys])
+            for hook in self._after_batch:  # the batch is not done until its hooks are
+                await _until_done(hook, "inbox.after_batch_failed")
+        finally:
+            _BATCH_MARKS.reset(token)
+        # Marked only now: a mark written while the hooks were still owed would, after a crash, make the redelivered
+        # messages look handled, and what their handlers left for the end of the batch would never be done.
+        self._unmarked.extend(marks)
 
     async def _receive_in_order(self, records: list[tuple[Record, Envelope | None]], done: set[str]) -> list[str]:
         """Handle records of one order key one after the other; returns the keys their handling made available."""
@@ -261,7 +273,7 @@ class Inbox:
         if outcome == "parked":
             return list(released)
         if outcome == "handled":  # a dead-lettered message stays unmarked, so a replay of it is handled
-            self._unmarked.append({"_id": message_id, "at": dt.datetime.now(dt.UTC)})
+            _BATCH_MARKS.get(self._unmarked).append({"_id": message_id, "at": dt.datetime.now(dt.UTC)})
             forgotten = _remember(self._recent, message_id, time.time(), RECENT_IDS)
             if forgotten is not None:
                 self._forgotten_since = forgotten
