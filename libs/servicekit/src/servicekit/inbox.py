@@ -186,8 +186,8 @@ class Inbox:
         # read the whole collection).
         marks = await asyncio.gather(*(self._retrying(lambda i=i: self._processed.find_one({"_id": i}, {"_id": 1})) for i in ids))
         done = {mark["_id"] for mark in marks if mark}
-        marks: list[dict[str, Any]] = []
-        token = _BATCH_MARKS.set(marks)
+        batch_marks: list[dict[str, Any]] = []
+        token = _BATCH_MARKS.set(batch_marks)
         try:
             released = await asyncio.gather(*(self._receive_in_order(group, done) for group in in_order.values()))
             await self._run_released([key for keys in released for key in keys])
@@ -197,7 +197,7 @@ class Inbox:
             _BATCH_MARKS.reset(token)
         # Marked only now: a mark written while the hooks were still owed would, after a crash, make the redelivered
         # messages look handled, and what their handlers left for the end of the batch would never be done.
-        self._unmarked.extend(marks)
+        self._unmarked.extend(batch_marks)
 
     async def _receive_in_order(self, records: list[tuple[Record, Envelope | None]], done: set[str]) -> list[str]:
         """Handle records of one order key one after the other; returns the keys their handling made available."""

@@ -36,7 +36,7 @@ def build(settings: NotificationsSettings | None = None) -> ServiceRuntime:
     policy = DeliveryPolicy(
         sender=Sender(address=settings.sender_address, domain=settings.uid_domain, name=settings.sender_name or None),
         max_changes_per_email=settings.max_changes_per_email,
-        concurrency=settings.send_concurrency, pace=pace,
+        concurrency=settings.send_concurrency,
         retry=RetryPolicy(
             max_attempts=settings.max_attempts, first_delay=dt.timedelta(seconds=settings.retry_first_delay_seconds),
             max_delay=dt.timedelta(seconds=settings.retry_max_delay_seconds),

@@ -193,7 +193,6 @@ class Platform:
             sender=Sender(address="matchmaking@b2bmatch.example", domain="b2bmatch.example"),
             max_changes_per_email=20,
             retry=RetryPolicy(max_attempts=max_attempts, first_delay=first_delay, max_delay=dt.timedelta(minutes=1)),
-            pace=PACE,
         )
         self.delivery = self.replica()
         self.directory.events[self.event_id] = {

@@ -24,7 +24,6 @@ from servicekit.outbox import Outgoing
 
 from ..domain import (
     GatheringPolicy,
-    Pace,
     PendingChange,
     RetryPolicy,
     Sender,
@@ -49,7 +48,6 @@ class DeliveryPolicy:
     max_changes_per_email: int
     retry: RetryPolicy
     concurrency: int = 8
-    pace: Pace = Pace()
 
 
 class Delivery:
@@ -185,7 +183,7 @@ class Delivery:
             change_keys=tuple(c["key"] for c in delivery["changes"]),
         )
         await self._deliveries.finish(key, "sent", fact.email_message_id, "", [_fact(fact, delivery, key)])
-        self.due.mailed(participant_id, now, remember=self._policy.pace.spacing)
+        self.due.mailed(participant_id, now)
         log.info("mail.sent", participant_id=participant_id, kinds=delivery["kinds"])
 
 

@@ -37,11 +37,12 @@ class DueQueue:
                 due.append(participant_id)
         return due
 
-    def mailed(self, participant_id: str, at: dt.datetime, remember: dt.timedelta) -> None:
-        """Note an e-mail to the recipient; entries older than ``remember`` are dropped now and then."""
+    def mailed(self, participant_id: str, at: dt.datetime) -> None:
+        """Note an e-mail to the recipient (the longest unmailed are forgotten first)."""
+        self._mailed.pop(participant_id, None)
         self._mailed[participant_id] = at
         if len(self._mailed) > MAILED_KEPT:
-            self._mailed = {p: t for p, t in self._mailed.items() if at - t < remember}
+            del self._mailed[next(iter(self._mailed))]
 
     def last_mailed(self, participant_id: str) -> dt.datetime | None:
         return self._mailed.get(participant_id)
