@@ -202,8 +202,9 @@ class Report:
             "The ratio compares one service consuming one topic with the bare loop doing the same on the same broker "
             "and store: registration handling RegistrationSubmitted (validate, event read, participant read, seat "
             "count, participant write with its outbox, publish two messages, commit; the processed mark is written in "
-            "batches and looked up only for messages from before the consumer took its partition; different people side by side, the bench's events have no "
-            "capacity) against consume → one insert → one produce → commit, one message at a time."))
+            "batches and looked up only for messages from before the consumer took its partition; different people "
+            "side by side, the bench's events have no capacity) against consume → one insert → one produce → commit, "
+            "one message at a time."))
         if b.baselines:
             r = b.baselines[0]
             parts.append(para(f"Baseline per message (first run): insert {r.store_ms:.1f} ms, produce {r.produce_ms:.1f} ms, "

@@ -16,7 +16,7 @@ class RecentCopies(Generic[Value]):
     def __init__(self, seconds: float, most: int = 20_000) -> None:
         self.seconds, self._most = seconds, most
         self._copies: dict[Hashable, tuple[float, Value]] = {}
-        self._reading: dict[Hashable, asyncio.Future[Value | None]] = {}
+        self._reading: dict[Hashable, asyncio.Future[Value | None]] = {}  # reads under way
 
     def get(self, key: Hashable) -> Value | None:
         """The copy, if it is younger than ``seconds``."""
@@ -24,30 +24,22 @@ class RecentCopies(Generic[Value]):
         return found[1] if found is not None and time.monotonic() - found[0] < self.seconds else None
 
     async def get_or_read(self, key: Hashable, read: Callable[[], Awaitable[Value | None]]) -> Value | None:
-        """The copy, or what ``read`` returns (kept unless None); callers that come while it reads share its result."""
-        while (reading := self._reading.get(key)) is not None and self.get(key) is None:
-            try:
-                return await asyncio.shield(reading)
-            except asyncio.CancelledError:
-                if not reading.cancelled():
-                    raise  # this caller was cancelled, not the read it waited for: then it reads itself
+        """The copy, or what ``read`` returns (kept unless None); callers that come while it reads share its result.
+        The read runs as a task of its own, so a caller that is cancelled does not cancel it for the others."""
         if (copy := self.get(key)) is not None:
             return copy
-        self._reading[key] = reading = asyncio.get_running_loop().create_future()
+        if (reading := self._reading.get(key)) is None:
+            reading = self._reading[key] = asyncio.ensure_future(self._read_and_keep(key, read))
+            reading.add_done_callback(lambda task: task.cancelled() or task.exception())  # retrieved, even if unawaited
+        return await asyncio.shield(reading)
+
+    async def _read_and_keep(self, key: Hashable, read: Callable[[], Awaitable[Value | None]]) -> Value | None:
         try:
             value = await read()
-        except asyncio.CancelledError:
-            reading.cancel()
-            raise
-        except BaseException as exc:
-            reading.set_exception(exc)
-            reading.exception()  # retrieved: nobody may be waiting
-            raise
         finally:
             self._reading.pop(key, None)
         if value is not None:
             self.keep(key, value)
-        reading.set_result(value)
         return value
 
     def keep(self, key: Hashable, value: Value) -> None:

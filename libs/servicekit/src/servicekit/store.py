@@ -9,6 +9,7 @@ from typing import Any
 from prometheus_client import Counter, Histogram
 from pymongo import DeleteOne, UpdateOne
 from pymongo.asynchronous.collection import AsyncCollection
+from pymongo.errors import DuplicateKeyError
 from pymongo.monitoring import CommandFailedEvent, CommandListener, CommandStartedEvent, CommandSucceededEvent
 
 # FerretDB 1.x opens an SQLite read for every update in a batch and keeps it open until the whole batch is done; a
@@ -27,6 +28,17 @@ def as_text(value: Any) -> str:
 def from_text(stored: Any) -> Any:
     """What :func:`as_text` stored; a value stored nested (before ADR 0008) as it is."""
     return json.loads(stored) if isinstance(stored, str) else stored
+
+
+async def insert_new(collection: AsyncCollection, document: dict[str, Any]) -> bool:
+    """Insert ``document``; False when its ``_id`` is taken. Something new (a person registering, a meeting placed the
+    first time) is then one write; for a known id the caller reads and updates by id. An upsert filtered on more than
+    ``_id`` (say, not erased) would instead read the whole collection on FerretDB (ADR 0006)."""
+    try:
+        await collection.insert_one(document)
+    except DuplicateKeyError:
+        return False
+    return True
 
 
 async def write_in_batches(collection: AsyncCollection, writes: Sequence[UpdateOne | DeleteOne]) -> None:

@@ -1,4 +1,4 @@
-"""Gathering bursts: nothing leaves inside the window, everything pending leaves together after it."""
+"""Gathering bursts: when news is due (Pace), and how what is pending for one person becomes e-mails."""
 
 from __future__ import annotations
 
@@ -13,14 +13,13 @@ from notifications.domain import (
     PendingChange,
     RegistrationConfirmed,
     dedupe_key,
-    due_bursts,
+    bursts_for,
     latest_per_meeting,
-    next_due_at,
 )
 
 UTC = timezone.utc
 T0 = datetime(2026, 4, 1, 12, 0, tzinfo=UTC)
-POLICY = GatheringPolicy(window=timedelta(minutes=2), max_changes_per_email=3)
+POLICY = GatheringPolicy(max_changes_per_email=3)
 
 
 def _registration(n: int) -> RegistrationConfirmed:
@@ -31,19 +30,11 @@ def _pending(change, seconds_after_t0: float) -> PendingChange:
     return PendingChange(change=change, arrived_at=T0 + timedelta(seconds=seconds_after_t0))
 
 
-def test_nothing_is_due_inside_the_window(build):
-    recipient = build.recipient_for(build.party())
-    pending = [_pending(_registration(1), 0), _pending(_registration(2), 30)]
-
-    assert due_bursts(pending, recipient=recipient, now=T0 + timedelta(seconds=119), policy=POLICY) == []
-    assert next_due_at(pending, policy=POLICY) == T0 + timedelta(minutes=2)
-
-
-def test_once_the_first_change_has_waited_the_window_everything_pending_goes_together(build):
+def test_everything_pending_goes_together_oldest_first(build):
     recipient = build.recipient_for(build.party())
     pending = [_pending(_registration(2), 100), _pending(_registration(1), 0)]
 
-    (burst,) = due_bursts(pending, recipient=recipient, now=T0 + timedelta(minutes=2), policy=POLICY)
+    (burst,) = bursts_for(pending, recipient=recipient, policy=POLICY)
 
     assert [change.change_id for change in burst.changes] == ["reg-1", "reg-2"]
     assert burst.change_keys == tuple(dedupe_key(change, recipient) for change in burst.changes)
@@ -53,7 +44,7 @@ def test_a_long_burst_is_split_by_the_cap_oldest_first(build):
     recipient = build.recipient_for(build.party())
     pending = [_pending(_registration(n), n) for n in range(7)]
 
-    bursts = due_bursts(pending, recipient=recipient, now=T0 + timedelta(minutes=5), policy=POLICY)
+    bursts = bursts_for(pending, recipient=recipient, policy=POLICY)
 
     assert [[c.change_id for c in b.changes] for b in bursts] == [
         ["reg-0", "reg-1", "reg-2"],
@@ -63,20 +54,11 @@ def test_a_long_burst_is_split_by_the_cap_oldest_first(build):
     assert len({b.dedupe_key for b in bursts}) == 3
 
 
-def test_after_the_cap_the_rest_waits_for_its_own_window(build):
-    recipient = build.recipient_for(build.party())
-    pending = [_pending(_registration(n), 0) for n in range(3)] + [_pending(_registration(9), 110)]
-
-    bursts = due_bursts(pending, recipient=recipient, now=T0 + timedelta(minutes=2), policy=POLICY)
-
-    assert [[c.change_id for c in b.changes] for b in bursts] == [["reg-0", "reg-1", "reg-2"]]
-
-
 def test_a_redelivered_change_is_told_once(build):
     recipient = build.recipient_for(build.party())
     change = _registration(1)
 
-    (burst,) = due_bursts([_pending(change, 0), _pending(change, 5)], recipient=recipient, now=T0 + timedelta(hours=1), policy=POLICY)
+    (burst,) = bursts_for([_pending(change, 0), _pending(change, 5)], recipient=recipient, policy=POLICY)
 
     assert burst.changes == (change,)
 
@@ -84,10 +66,9 @@ def test_a_redelivered_change_is_told_once(build):
 def test_the_burst_key_does_not_depend_on_arrival_order(build):
     recipient = build.recipient_for(build.party())
     a, b = _registration(1), _registration(2)
-    later = T0 + timedelta(hours=1)
 
-    (first,) = due_bursts([_pending(a, 0), _pending(b, 1)], recipient=recipient, now=later, policy=POLICY)
-    (second,) = due_bursts([_pending(b, 0), _pending(a, 1)], recipient=recipient, now=later, policy=POLICY)
+    (first,) = bursts_for([_pending(a, 0), _pending(b, 1)], recipient=recipient, policy=POLICY)
+    (second,) = bursts_for([_pending(b, 0), _pending(a, 1)], recipient=recipient, policy=POLICY)
 
     assert first.dedupe_key == second.dedupe_key
 
@@ -96,7 +77,7 @@ def test_a_single_change_keeps_its_own_dedupe_key(build):
     recipient = build.recipient_for(build.party())
     change = _registration(1)
 
-    (burst,) = due_bursts([_pending(change, 0)], recipient=recipient, now=T0 + timedelta(hours=1), policy=POLICY)
+    (burst,) = bursts_for([_pending(change, 0)], recipient=recipient, policy=POLICY)
 
     assert burst.dedupe_key == dedupe_key(change, recipient)
 
@@ -110,7 +91,7 @@ def test_changes_to_one_meeting_are_all_told_in_the_order_they_happened(build):
     # Delivered out of order.
     pending = [_pending(cancelled, 0), _pending(scheduled, 1), _pending(moved, 2)]
 
-    (burst,) = due_bursts(pending, recipient=recipient, now=T0 + timedelta(hours=1), policy=GatheringPolicy())
+    (burst,) = bursts_for(pending, recipient=recipient, policy=GatheringPolicy())
 
     assert burst.changes == (scheduled, moved, cancelled)
     assert latest_per_meeting(burst.changes) == [cancelled]

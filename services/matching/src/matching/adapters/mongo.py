@@ -9,12 +9,11 @@ from typing import Any
 
 from pymongo import UpdateOne
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import DuplicateKeyError
 
 from contracts.events import EventDetails
 from contracts.registrations import Registration
 from servicekit.outbox import OutboxRelay, Outgoing, outbox_fields
-from servicekit.store import write_in_batches
+from servicekit.store import insert_new, write_in_batches
 
 from ..application.match_ids import pair_key
 from ..domain.match import Match, MatchState
@@ -49,13 +48,9 @@ class MongoProfiles:
         profile = {
             "event_id": event_id, "registration": registration.model_dump(mode="json"), "active": True, "saved_by": message_id,
         }
-        try:  # someone new (most registrations): one write
-            await self.collection.insert_one({"_id": participant_id, **profile})
+        if await insert_new(self.collection, {"_id": participant_id, **profile}):
             return False
-        except DuplicateKeyError:
-            pass
-        # Known, or erased: read, then write by id (FerretDB answers only an exact _id filter from its index, and an
-        # update filtered on `erased` would read the whole collection). One event's messages come one at a time.
+        # Known, or erased: read, then write by id. One event's messages come one at a time.
         stored = await self.collection.find_one({"_id": participant_id}, {"erased": 1, "saved_by": 1}) or {}
         if stored.get("erased"):
             return False

@@ -9,12 +9,11 @@ from dataclasses import asdict
 from typing import Any
 
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import DuplicateKeyError
 
 from servicekit.copies import RecentCopies
 from servicekit.keyed_locks import KeyedLocks
 from servicekit.outbox import OutboxRelay, Outgoing
-from servicekit.store import as_text, from_text
+from servicekit.store import as_text, from_text, insert_new
 
 from ..application.ports import PendingRecord, RecipientRecord
 
@@ -56,11 +55,8 @@ class MongoDirectory:
     async def save_recipient(self, record: RecipientRecord) -> None:
         document = asdict(record)
         participant_id = document.pop("participant_id")
-        try:  # someone new (most registrations): one write
-            await self.recipients.insert_one({"_id": participant_id, **document})
-        except DuplicateKeyError:
-            # Known, or erased: read, then write by id (FerretDB answers only an exact _id filter from its index, and an
-            # update filtered on `erased` would read the whole collection). One person's messages come one at a time.
+        if not await insert_new(self.recipients, {"_id": participant_id, **document}):
+            # Known, or erased: read, then write by id. One person's messages come one at a time.
             stored = await self.recipients.find_one({"_id": participant_id}, {"erased": 1})
             if (stored or {}).get("erased"):
                 self._recipient_copies.drop(participant_id)
@@ -101,11 +97,8 @@ class MongoDirectory:
             [meeting["facilitator_id"]] if meeting.get("facilitator_id") else []
         )
         document = {**meeting, "participants": participants}
-        try:  # a meeting placed for the first time (most of them): one write
-            await self.meetings.insert_one({"_id": meeting["meeting_id"], **document})
+        if await insert_new(self.meetings, {"_id": meeting["meeting_id"], **document}):
             return
-        except DuplicateKeyError:
-            pass
         stored = await self.meetings.find_one({"_id": meeting["meeting_id"]}, {"version": 1})
         if stored is None or stored["version"] <= meeting["version"]:
             await self.meetings.update_one({"_id": meeting["meeting_id"]}, {"$set": document}, upsert=True)
@@ -235,9 +228,7 @@ class MongoDeliveries:
             "kinds": list(kinds), "status": "sending", "attempts": 0, "next_attempt_at": now, "created_at": now,
             "errors": [],
         }
-        try:
-            await self.collection.insert_one({**document, "changes": [_as_text(c) for c in changes]})
-        except DuplicateKeyError:
+        if not await insert_new(self.collection, {**document, "changes": [_as_text(c) for c in changes]}):
             return None  # this e-mail exists already: sent, or being sent
         return document
 

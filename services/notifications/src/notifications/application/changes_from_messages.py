@@ -33,7 +33,7 @@ Lookup = Callable[[str], Awaitable[RecipientRecord | None]]
 
 MEETING_TYPES = {"MeetingScheduled", "MeetingRescheduled", "MeetingCancelled"}
 DIGEST_TYPES = frozenset({"SuggestionsUpdated"})
-"""Changes gathered over the longer digest window instead of the short burst window."""
+"""Changes gathered over the longer digest window (``Pace.digest``) instead of going out at once."""
 
 
 class MissingParticipant(Exception):

@@ -27,9 +27,9 @@ from ..domain import (
     PendingChange,
     RetryPolicy,
     Sender,
+    bursts_for,
     classify_smtp_failure,
     compose,
-    due_bursts,
     message_id_for,
 )
 from .changes_from_messages import (
@@ -91,8 +91,8 @@ class Delivery:
 
     async def _claim_and_send(self, participant_id: str, now: dt.datetime) -> int:
         pending = await self._pending.for_recipient(participant_id)
-        # The oldest change has waited the gathering window: everything else pending goes with it (changes that
-        # arrived during the window are not due yet themselves), except digests, which wait their own window.
+        # A change is due (Pace): everything else pending goes with it (changes that arrived since are not due yet
+        # themselves), except digests, which wait their own window.
         something_due = any(r.due_at <= now for r in pending)
         records = [r for r in pending if r.due_at <= now or (something_due and r.message_type not in DIGEST_TYPES)]
         later = [r.due_at for r in pending if r not in records]
@@ -109,9 +109,9 @@ class Delivery:
                 changes.append(PendingChange(change=await self._change(record), arrived_at=record.arrived_at))
             except MissingParticipant:
                 await self._pending.remove(participant_id, [record.key])  # someone named was erased meanwhile
-        policy = GatheringPolicy(window=dt.timedelta(0), max_changes_per_email=self._policy.max_changes_per_email)
+        policy = GatheringPolicy(max_changes_per_email=self._policy.max_changes_per_email)
         sent = 0
-        for burst in due_bursts(changes, recipient=recipient_of(recipient), now=now, policy=policy):
+        for burst in bursts_for(changes, recipient=recipient_of(recipient), policy=policy):
             members = [by_key[key] for key in burst.change_keys if key in by_key]
             delivery = await self._deliveries.claim(
                 burst.dedupe_key, participant_id, members[0].event_id, [_stored(m) for m in members],

@@ -30,9 +30,8 @@ Exactly once, in bursts:
     dedupe_key(change, recipient) -> str
     gathered_dedupe_key(keys) -> str
     message_id_for(key, domain) -> str
-    due_bursts(pending: [PendingChange(change, arrived_at)], *, recipient, now, policy: GatheringPolicy)
+    bursts_for(pending: [PendingChange(change, arrived_at)], *, recipient, policy: GatheringPolicy)
         -> list[Burst(recipient, changes, dedupe_key, change_keys)]
-    next_due_at(pending, *, policy) -> datetime | None
     Pace(settle, spacing, digest).due_at(arrived_at, *, last_mailed, digest=False) -> datetime
     latest_per_meeting(changes) -> list[MeetingChange]
 
@@ -45,7 +44,7 @@ Retrying:
 """
 
 from notifications.domain.batching import (
-    Burst, GatheringPolicy, Pace, PendingChange, due_bursts, latest_per_meeting, next_due_at,
+    Burst, GatheringPolicy, Pace, PendingChange, bursts_for, latest_per_meeting,
 )
 from notifications.domain.calendar import CalendarFile, agenda_export, invitation, meeting_uid
 from notifications.domain.changes import (
@@ -105,13 +104,12 @@ __all__ = [
     "compose",
     "Email",
     "dedupe_key",
-    "due_bursts",
+    "bursts_for",
     "gathered_dedupe_key",
     "invitation",
     "latest_per_meeting",
     "meeting_uid",
     "message_id_for",
-    "next_due_at",
     "render_mail",
     "resolve_language",
 ]

@@ -1,11 +1,11 @@
 """Gathering a burst of changes for one recipient into one e-mail.
 
 Schedules change in bursts (an optimisation run moves dozens of meetings within seconds), and one e-mail per
-change would bury the participant. So changes wait: once the oldest pending change for a recipient has waited
-the gathering window, everything pending for that recipient goes out together, at most ``max_changes_per_email``
-per e-mail (the rest follows in further e-mails at once, oldest first). The decision is pure: the service passes
-the pending changes and the time, and stores what was decided before sending. ``Pace`` says when news becomes due:
-at once (after a moment's settling) for someone not mailed lately, gathered behind the last e-mail otherwise.
+change would bury the participant. ``Pace`` says when news becomes due: at once (after a moment's settling) for
+someone not mailed lately, gathered behind the last e-mail otherwise. When it is due, everything pending for that
+recipient goes out together (``bursts_for``), at most ``max_changes_per_email`` per e-mail (the rest follows in
+further e-mails at once, oldest first). The decisions are pure: the service passes the pending changes and the
+time, and stores what was decided before sending.
 
 Several changes to one meeting in a burst are all told (the reader learns it was moved, then cancelled), but only
 the latest version of each meeting is attached as an invitation: an older one would be stale on arrival.
@@ -32,14 +32,11 @@ class PendingChange:
 
 @dataclass(frozen=True)
 class GatheringPolicy:
-    """How long to wait for more news before sending, and how much news one e-mail may carry."""
+    """How much news one e-mail may carry."""
 
-    window: timedelta = timedelta(minutes=2)
     max_changes_per_email: int = 20
 
     def __post_init__(self) -> None:
-        if self.window < timedelta(0):
-            raise ValueError("the gathering window cannot be negative")
         if self.max_changes_per_email < 1:
             raise ValueError("an e-mail must be allowed to carry at least one change")
 
@@ -80,28 +77,16 @@ class Burst:
     change_keys: tuple[str, ...]
 
 
-def due_bursts(
-    pending: Sequence[PendingChange], *, recipient: Recipient, now: datetime, policy: GatheringPolicy
-) -> list[Burst]:
-    """The e-mails to send to ``recipient`` now; empty while the oldest pending change is inside the window.
-
-    Duplicates (the same change delivered twice) are told once.
-    """
+def bursts_for(pending: Sequence[PendingChange], *, recipient: Recipient, policy: GatheringPolicy) -> list[Burst]:
+    """The e-mails that tell ``recipient`` everything ``pending``, oldest first; a change delivered twice is told once."""
     remaining = _unique_by_key(sorted(pending, key=lambda item: (item.arrived_at, item.change.occurred_at)), recipient)
     bursts: list[Burst] = []
-    while remaining and now - remaining[0].arrived_at >= policy.window:
+    while remaining:
         taken, remaining = remaining[: policy.max_changes_per_email], remaining[policy.max_changes_per_email :]
         told = sorted((item.change for item in taken), key=_telling_order)
         keys = tuple(dedupe_key(change, recipient) for change in told)
         bursts.append(Burst(recipient, tuple(told), gathered_dedupe_key(keys), keys))
     return bursts
-
-
-def next_due_at(pending: Sequence[PendingChange], *, policy: GatheringPolicy) -> datetime | None:
-    """When the recipient's pending changes become due, so the service knows when to look again."""
-    if not pending:
-        return None
-    return min(item.arrived_at for item in pending) + policy.window
 
 
 def latest_per_meeting(changes: Iterable[Change]) -> list[MeetingChange]:

@@ -17,10 +17,9 @@ from typing import Any
 
 from pymongo import DeleteOne, UpdateOne
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import DuplicateKeyError
 
 from servicekit.outbox import OutboxRelay, Outgoing
-from servicekit.store import as_text, from_text, write_in_batches
+from servicekit.store import as_text, from_text, insert_new, write_in_batches
 
 COMPACT_EVERY = 50
 """Journal entries between two snapshots: a process that loads a schedule reads at most twice this many."""
@@ -47,10 +46,8 @@ class MongoSchedules:
             state["version"] += 1
 
     async def create(self, event_id: str, state: dict[str, Any], messages: Sequence[Outgoing]) -> None:
-        try:
-            await self.collection.insert_one({"_id": event_id, **_snapshot_fields(state), "journal_from": state["version"] + 1,
-                                              "outbox": {}})
-        except DuplicateKeyError:
+        snapshot = {"_id": event_id, **_snapshot_fields(state), "journal_from": state["version"] + 1, "outbox": {}}
+        if not await insert_new(self.collection, snapshot):
             return
         if messages:
             await self._relay.write(self.collection, event_id, messages, fields={}, upsert=False)
@@ -76,7 +73,8 @@ class MongoSchedules:
     async def _compact(self, event_id: str, scrub: bool = False, state: dict[str, Any] | None = None) -> None:
         """Write the schedule now as the snapshot (``state``, when the writer holds it, saves replaying the journal)
         and delete the journal entries the previous snapshot made obsolete."""
-        snapshot = await self.collection.find_one({"_id": event_id}, {"outbox": 0} if state is None else {"outbox": 0, "state": 0})
+        unread = {"outbox": 0} if state is None else {"outbox": 0, "state": 0}  # a state held needs no reading
+        snapshot = await self.collection.find_one({"_id": event_id}, unread)
         if snapshot is None:
             return
         previous = snapshot["version"]
