@@ -109,16 +109,17 @@ class Observer:
 class LagSample:
     at: float
     lag: dict[str, int]
-    """Consumer group → end offset − committed offset, summed over the group's partitions."""
+    """'<service>.<topic>' → end offset − committed offset, summed over the topic's partitions."""
     committed: dict[str, int]
-    """Consumer group → committed offsets summed over its partitions (grows with every handled message)."""
+    """'<service>.<topic>' → committed offsets summed over the topic's partitions (grows with every handled message)."""
     positions: dict[tuple[str, str, int], int] = field(default_factory=dict)
-    """(group, topic, partition) → committed offset."""
+    """('<service>.<topic>', topic, partition) → committed offset."""
 
 
 class LagSampler:
-    """Every ``every`` seconds: each service's consumer groups ('<service>.<topic>'), their committed offsets and
-    the topics' end offsets (aiokafka's admin client and a consumer's end_offsets)."""
+    """Every ``every`` seconds: how far each service has read each topic ('<service>.<topic>', whether the service
+    reads the topic in a group of its own, '<service>.<topic>', or in one group for all its topics, '<service>'),
+    from committed offsets and the topics' end offsets (aiokafka's admin client and a consumer's end_offsets)."""
 
     def __init__(self, every: float = 2.0) -> None:
         self.every = every
@@ -134,23 +135,30 @@ class LagSampler:
         self._consumer = AIOKafkaConsumer(bootstrap_servers=BOOTSTRAP, enable_auto_commit=False, group_id=None)
         await self._consumer.start()
         listed = [g[0] for g in await self._admin.list_consumer_groups()]
-        self.groups = sorted(g for g in listed if any(g.startswith(s + ".") for s in SERVICES))
+        self.groups = sorted(g for g in listed if any(g == s or g.startswith(s + ".") for s in SERVICES))
         await self.sample()
         self._task = asyncio.create_task(self._loop())
 
     async def sample(self) -> LagSample:
+        """One sample; its figures are keyed '<service>.<topic>' (called a group in the report)."""
         assert self._admin and self._consumer
-        lag, committed, positions = {}, {}, {}
+        lag: dict[str, int] = {}
+        committed: dict[str, int] = {}
+        positions = {}
         for group in self.groups:
             try:
                 offsets = await self._admin.list_consumer_group_offsets(group)
                 ends = await self._consumer.end_offsets(list(offsets)) if offsets else {}
             except KafkaError:
                 continue
-            lag[group] = sum(max(0, ends[tp] - o.offset) for tp, o in offsets.items() if o.offset >= 0)
-            committed[group] = sum(o.offset for o in offsets.values() if o.offset >= 0)
+            service = group.split(".", 1)[0]
             for tp, o in offsets.items():
-                positions[(group, tp.topic, tp.partition)] = o.offset
+                if o.offset < 0:
+                    continue
+                reader = f"{service}.{tp.topic}"
+                lag[reader] = lag.get(reader, 0) + max(0, ends[tp] - o.offset)
+                committed[reader] = committed.get(reader, 0) + o.offset
+                positions[(reader, tp.topic, tp.partition)] = o.offset
         sample = LagSample(time.time(), lag, committed, positions)
         self.samples.append(sample)
         return sample

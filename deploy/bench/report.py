@@ -192,7 +192,7 @@ class Report:
              f"{self.reg_rate:.1f}", f"**{ratio:.2f}**" if markdown else f"{ratio:.2f}  <- the ratio that counts"],
             ["end to end: registrations published → participant's first suggestion list",
              f"{self.e2e_reg_rate:.1f}", f"{self.e2e_reg_rate / self.baseline:.2f}"],
-            ["all services: committed offsets per second during the decision phase, summed over every group ÷ 4 services",
+            ["all services: committed offsets per second during the decision phase, summed over every service and topic ÷ 4 services",
              f"{self.across:.1f}", f"{self.across / self.baseline:.2f}"],
             [f"acceptances: offered {self.offered_rate:g}/s, published {self.published_rate:.1f}/s, e-mailed",
              f"{self.completed_rate:.1f}", "–"],
@@ -211,8 +211,8 @@ class Report:
                               f"commit {r.commit_ms:.1f} ms."))
         if self.group_rates:
             rows = [[g, f"{rate:.1f}"] for g, rate in sorted(self.group_rates.items()) if rate > 0]
-            parts.append(h("Messages committed per second by consumer group (decision phase, all traffic on the stack)"))
-            parts.append(table(["group", "messages/s"], rows, markdown))
+            parts.append(h("Messages committed per second by service and topic (decision phase, all traffic on the stack)"))
+            parts.append(table(["service.topic", "messages/s"], rows, markdown))
 
         parts.append(h("Latency"))
         rows = []

@@ -149,7 +149,7 @@ class Observer:
                 groups = [g[0] for g in await admin.list_consumer_groups()]
                 for service in SERVICES:
                     # A service reads each topic in its own group '<service>.<topic>' (or one group '<service>').
-                    mine = [g for g in groups if g.startswith(service + ".")] or [g for g in groups if g == service]
+                    mine = [g for g in groups if g == service or g.startswith(service + ".")]
                     read = waiting = 0
                     for group in mine:
                         try:

@@ -15,6 +15,8 @@ from typing import Any
 import structlog
 import uvicorn
 from aiokafka import AIOKafkaProducer, ConsumerRebalanceListener, TopicPartition
+from aiokafka.coordinator.assignors.range import RangePartitionAssignor
+from aiokafka.coordinator.assignors.roundrobin import RoundRobinPartitionAssignor
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
@@ -44,13 +46,17 @@ MAX_MESSAGE_BYTES = 4 * 1024 * 1024
 
 
 class _Assignments(ConsumerRebalanceListener):
-    """Tells the inbox which partitions this process has taken since when."""
+    """Tells the inbox which partitions this process has taken since when, and the service what it gave up."""
 
-    def __init__(self, inbox: Inbox) -> None:
+    def __init__(self, inbox: Inbox, on_revoked: list[Callable[[], None]]) -> None:
         self._inbox = inbox
+        self._on_revoked = on_revoked
 
     async def on_partitions_revoked(self, revoked: set[TopicPartition]) -> None:
         self._inbox.partitions_revoked((p.topic, p.partition) for p in revoked)
+        if revoked:
+            for forget in self._on_revoked:
+                forget()
 
     async def on_partitions_assigned(self, assigned: set[TopicPartition]) -> None:
         self._inbox.partitions_assigned((p.topic, p.partition) for p in assigned)
@@ -78,6 +84,7 @@ class ServiceRuntime:
         self.routes: list[BaseRoute] = []
         self._startup: list[Callable[[], Awaitable[None]]] = [self.parking.ensure_indexes]
         self._background: list[Callable[[asyncio.Event], Awaitable[None]]] = []
+        self._on_revoked: list[Callable[[], None]] = []
         self._started = False
 
     # --- wiring -----------------------------------------------------------------------------------------------------
@@ -101,6 +108,16 @@ class ServiceRuntime:
         """Run ``hook`` after each consumed batch is handled, before its offsets are committed."""
         self.inbox.after_batch(hook)
 
+    def keeps_event_state(self, forget: Callable[[], None]) -> None:
+        """This service keeps events' state in memory, built from the messages of several topics (matching's
+        suggestion index learns from events, registrations and decisions). Its topics are then read by one consumer
+        per process in one group (``<service>``) with the range assignor: every topic is keyed by the event id and
+        has the same number of partitions, so the replica that takes partition p of one topic takes partition p of
+        all of them, and with it every message of the events on it (ADR 0010). ``forget`` drops the state whenever
+        partitions are taken away; the next message rebuilds it from the store, including what another replica
+        wrote meanwhile."""
+        self._on_revoked.append(forget)
+
     def watch_outbox(self, *collections: AsyncCollection) -> None:
         for collection in collections:
             self.relay.watch(collection)
@@ -113,14 +130,19 @@ class ServiceRuntime:
         self._background.append(task)
 
     def _subscribe(self) -> None:
-        for topic in self.inbox.topics:
+        prefix = self.settings.consumer_group or self.name
+        if self._on_revoked:  # one group for all topics, partition p of each to one replica (keeps_event_state)
+            subscriptions = [(self.inbox.topics, prefix, (RangePartitionAssignor,))]
+        else:
             # One consumer group per service and topic: a group whose members subscribe to different topics
             # rebalances every time one of them joins, which made start-up take tens of seconds.
+            subscriptions = [([topic], f"{prefix}.{topic}", (RoundRobinPartitionAssignor,)) for topic in self.inbox.topics]
+        for topics, group, assignors in subscriptions:
             subscriber = self.broker.subscriber(
-                topic, group_id=f"{self.settings.consumer_group or self.name}.{topic}", ack_policy=AckPolicy.MANUAL,
-                auto_offset_reset="earliest", batch=True, max_records=self.settings.consumer_batch,
+                *topics, group_id=group, ack_policy=AckPolicy.MANUAL, auto_offset_reset="earliest", batch=True,
+                max_records=self.settings.consumer_batch, partition_assignment_strategy=assignors,
                 # FastStream sleeps this long again after a poll that found nothing: keep the added latency small.
-                batch_timeout_ms=50, listener=_Assignments(self.inbox),
+                batch_timeout_ms=50, listener=_Assignments(self.inbox, self._on_revoked),
             )
 
             async def on_batch(msg: KafkaMessage) -> None:

@@ -3,7 +3,8 @@
 The inbox (servicekit) handles one event's messages one at a time, so one handler at a time reads or changes an
 event's index, whatever topic its message came on; the lists a batch's registrations changed are read from it at
 the end of the batch (``ListPublisher``), between handlers, whose every change of the index is one synchronous step.
-A replica that takes over an event builds the index from the stored profiles and decisions.
+A replica that takes over an event builds the index from the stored profiles and decisions; one replica reads all of
+an event's topics, and a replica that gives up partitions forgets its indexes (``ServiceRuntime.keeps_event_state``).
 """
 
 from __future__ import annotations
@@ -46,5 +47,6 @@ class Indexes:
         self._by_event[event_id] = index
         return index
 
-    def forget(self, event_id: str) -> None:
-        self._by_event.pop(event_id, None)
+    def forget_all(self) -> None:
+        """Drop every index: this replica gave up partitions, and another may change what they carry meanwhile."""
+        self._by_event.clear()

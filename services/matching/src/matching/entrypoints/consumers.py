@@ -22,6 +22,8 @@ def register_consumers(
     suggestions: SuggestionStore, refusals: RefusalLog, indexes: Indexes, links: LinkMaker,
 ) -> None:
     lists = ListPublisher(suggestions, links)
+    # The index of an event learns from all three topics: one replica reads all of an event's messages.
+    runtime.keeps_event_state(indexes.forget_all)
     # Lists noted by registrations are announced once per batch, before the batch's offsets are committed.
     runtime.after_batch(lists.owed_lists)
 
