@@ -100,3 +100,35 @@ async def test_a_registration_becomes_an_email_with_a_calendar_invitation(produc
     assert [m["state"] for m in book["meetings"].values()] == ["placed"]
     sent = await mongo["notifications"]["deliveries"].count_documents({"event_id": event_id, "status": "sent"})
     assert sent >= 2
+
+
+async def test_people_with_internationalised_addresses_receive_their_invitations(producer, watch):
+    """An umlaut in the domain travels as DNS knows it (xn--); accents before the @ travel with SMTPUTF8."""
+    event_id = random_event_id("idn")
+    events, outcomes = await watch("events"), await watch("registrations.outcomes")
+    value, _ = envelope_bytes(PublishEvent(event=event_draft(event_id)), event_id, "operator-cli")
+    await publish_raw(producer, "operator.commands", value, event_id)
+    await events.wait_for(lambda m: m["event_id"] == event_id)
+
+    tag = event_id.rsplit("-", 1)[1]
+    jorg = registration(first_name="Jörg", last_name="Müller", email=f"jörg.{tag}@müller-kälte.example", country="DE",
+                        organisation="Müller Kältetechnik", language="de")
+    jose = registration(first_name="José", last_name="Pérez", email=f"josé.{tag}@lácteos.example", country="MX",
+                        organisation="Lácteos Pérez", language="es")
+    for submission in (jorg, jose):
+        raw, _ = envelope_bytes(submission, event_id, "eventsite")
+        await publish_raw(producer, "registrations.inbound", raw, event_id)
+    answers = await outcomes.wait_for(lambda m: m["data"]["reference"] in {jorg.reference, jose.reference}, 2)
+    assert {a["data"]["status"] for a in answers} == {"accepted"}
+    ids = {a["data"]["reference"]: a["data"]["participant_id"] for a in answers}
+    raw, _ = envelope_bytes(MatchDecisionSubmitted(
+        decision="arrange", participant_id=ids[jorg.reference], other_participant_id=ids[jose.reference], actor="operator",
+    ), event_id, "operator-cli")
+    await publish_raw(producer, "match-decisions.inbound", raw, event_id)
+
+    def invitation(message) -> bool:
+        return any(b"METHOD:REQUEST" in part for part in calendar_parts(message))
+
+    # Found by the part of the address both forms share: the To header as the Maildir holds it.
+    for address_tail in (f"{tag}@{'müller-kälte'.encode('idna').decode()}.example", f"{tag}@{'lácteos'.encode('idna').decode()}.example"):
+        await wait_for_mail(address_tail, predicate=invitation, timeout=90)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
-from email import message_from_bytes, policy
+from email import message_from_bytes, message_from_string, policy
 from email.utils import parsedate_to_datetime
 
 import icalendar
+import pytest
 
 from notifications.domain import AgendaIssued, compose, dedupe_key, gathered_dedupe_key, meeting_uid
 
@@ -175,3 +176,40 @@ def test_names_with_accents_commas_and_great_length_reach_the_client_intact(buil
     assert long_name in received["Subject"]
     assert all(len(line) <= 78 for line in email.as_bytes().split(b"\r\n")), "a line longer than mail allows"
     assert email.as_bytes().isascii(), "the e-mail is not 7-bit clean"
+
+
+def test_an_internationalised_domain_travels_as_dns_knows_it_and_the_e_mail_stays_7_bit(build):
+    # Registration keeps addresses as pydantic's e-mail validation gives them: 'jörg@müller.de', and also
+    # 'x@xn--mller-kva.de' turned into 'x@müller.de'. Both are ordinary ASCII addresses on the wire.
+    event = build.event(organiser_email="matchmaking@förderbank.example")
+    jorg = build.party("Jörg Müller", "Müller Kältetechnik", email="joerg@müller.de")
+    meeting = build.meeting(jorg, build.party(), datetime(2026, 4, 20, 8, tzinfo=UTC))
+
+    email = compose([build.scheduled(meeting)], recipient=build.recipient_for(jorg), event=event, sender=build.sender(), dedupe_key="k", now=NOW)
+    received = _received(email)
+
+    assert email.recipient == "joerg@xn--mller-kva.de"
+    assert received["To"].addresses[0].addr_spec == "joerg@xn--mller-kva.de"
+    assert received["Reply-To"].addresses[0].addr_spec == "matchmaking@xn--frderbank-07a.example"
+    assert not email.smtputf8 and email.as_bytes().isascii()
+
+
+def test_an_address_with_accents_before_the_at_goes_out_with_smtputf8(build):
+    jose = build.party("José Pérez", "Empresa Láctea", email="josé.pérez@empresa.mx")
+    meeting = build.meeting(jose, build.party(), datetime(2026, 4, 20, 8, tzinfo=UTC))
+
+    email = compose([build.scheduled(meeting)], recipient=build.recipient_for(jose, "es"), event=build.event(), sender=build.sender(), dedupe_key="k", now=NOW)
+    received = message_from_string(email.as_bytes().decode("utf-8"), policy=policy.SMTPUTF8)  # RFC 6532: UTF-8 headers
+
+    assert email.smtputf8 and email.recipient == "josé.pérez@empresa.mx"
+    assert received["To"].addresses[0].addr_spec == "josé.pérez@empresa.mx"
+    assert received["To"].addresses[0].display_name == "José Pérez"
+    assert received.get_body(("plain",)).get_content()  # the body is the same 7-bit MIME as always
+
+
+def test_an_address_that_cannot_travel_is_refused_before_anything_is_sent(build):
+    broken = build.party("Broken", "Nowhere", email="someone@bad..domain")
+    meeting = build.meeting(broken, build.party(), datetime(2026, 4, 20, 8, tzinfo=UTC))
+
+    with pytest.raises(ValueError, match="internationalised domain"):
+        compose([build.scheduled(meeting)], recipient=build.recipient_for(broken), event=build.event(), sender=build.sender(), dedupe_key="k", now=NOW)

@@ -38,7 +38,9 @@ class SmtpTransport:
         client = None
         try:
             client = await self._connection()
-            await client.sendmail(email.sender, [email.recipient], email.data)
+            await client.sendmail(
+                email.sender, [email.recipient], email.data, mail_options=["SMTPUTF8"] if email.smtputf8 else None
+            )
         except aiosmtplib.SMTPRecipientsRefused as exc:
             # The usual place for "no such mailbox" (550) and greylisting (451) is the RCPT reply; aiosmtplib
             # reports it without a code of its own, so the code is the (only) recipient's.
@@ -47,6 +49,11 @@ class SmtpTransport:
             if refusal is None:
                 raise SmtpFailure(f"recipients refused: {exc}", None) from exc
             raise SmtpFailure(f"{refusal.code} {refusal.message}", refusal.code) from exc
+        except aiosmtplib.SMTPNotSupported as exc:
+            # Only SMTPUTF8 is asked for: an address with other than ASCII before the @ that this server cannot
+            # carry. 553 is what a server without the extension answers such an address (RFC 6531): permanent.
+            self._drop(client)
+            raise SmtpFailure(f"553 the mail server does not offer SMTPUTF8, which this address needs ({exc})", 553) from exc
         except aiosmtplib.SMTPResponseException as exc:
             self._drop(client)
             raise SmtpFailure(f"{exc.code} {exc.message}", exc.code) from exc
