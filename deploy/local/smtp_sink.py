@@ -22,7 +22,8 @@ def main() -> None:
     args = parser.parse_args()
     for sub in ("cur", "new", "tmp"):  # a Maildir is these three folders; readers expect all of them
         (args.maildir / sub).mkdir(parents=True, exist_ok=True)
-    # SMTPUTF8, as real mail servers offer it: an address with other than ASCII before the @ needs it (RFC 6531).
+    # With SMTPUTF8 (aiosmtpd's default, said here because it matters): an address with other than ASCII before the @
+    # needs it (RFC 6531), and mail servers today offer it.
     controller = Controller(Mailbox(str(args.maildir)), hostname=args.host, port=args.port, enable_SMTPUTF8=True)
     controller.start()
     print(f"SMTP sink on {args.host}:{args.port}, writing to {args.maildir}", flush=True)

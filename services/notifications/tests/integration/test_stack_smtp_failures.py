@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import json
 import os
 import socket
@@ -144,7 +145,8 @@ class SecondProcess:
 @pytest.fixture(scope="module")
 def mail_server():
     handler = ScriptedMailServer()
-    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
+    # Without SMTPUTF8, like an older relay (aiosmtpd offers it unless told otherwise).
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port(), enable_SMTPUTF8=False)
     controller.start()
     try:
         yield handler, controller.port
@@ -223,3 +225,17 @@ async def test_a_refused_e_mail_is_not_retried_and_is_reported_failed(world, wat
     assert jonas.email not in server.accepted
     assert [e["status"] for e in await delivery_log(jonas.participant_id, second_process.base_url)] == ["failed"]
     assert not notifications.matching(reported("NotificationSent", jonas.participant_id))
+
+
+async def test_an_address_needing_smtputf8_is_refused_for_good_by_a_server_without_it(world, watch, mail_server, second_process):
+    server, _ = mail_server
+    notifications = await watch("notifications")
+    jose = world.person("José", "Pérez", organisation="Lácteos Pérez", country="MX")
+    jose = dataclasses.replace(jose, email=f"josé-{jose.participant_id}@participants.example")
+    await world.open_event()
+    await world.register(jose)
+
+    (failed,) = await notifications.wait_for(reported("NotificationFailed", jose.participant_id))
+    assert failed["data"]["error"].startswith("553") and "SMTPUTF8" in failed["data"]["error"], failed["data"]
+    assert failed["data"]["attempts"] == 1
+    assert not [address for address in server.attempts if jose.participant_id in address], "the address never reached RCPT"
