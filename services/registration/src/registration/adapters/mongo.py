@@ -106,7 +106,8 @@ class MongoParticipants:
         registration: Registration | None,
         unavailable_slot_ids: tuple[str, ...],
         messages: Sequence[Outgoing],
-    ) -> None:
+        only_if_new: bool = False,
+    ) -> bool:
         state = {
             "event_id": event_id,
             "source": source,
@@ -117,7 +118,9 @@ class MongoParticipants:
             "unavailable_slot_ids": list(unavailable_slot_ids),
             "updated_at": dt.datetime.now(dt.UTC),
         }
-        await self._relay.write(self.collection, participant_id, messages, fields=state)
+        if only_if_new:  # the unique _id makes the insert the check
+            return await self._relay.insert(self.collection, {"_id": participant_id, **state}, messages)
+        return await self._relay.write(self.collection, participant_id, messages, fields=state)
 
 
 class MongoInboundLog:

@@ -43,7 +43,11 @@ class ParticipantRepository(Protocol):
         registration: Registration | None,
         unavailable_slot_ids: tuple[str, ...],
         messages: Sequence[Outgoing],
-    ) -> None: ...
+        only_if_new: bool = False,
+    ) -> bool:
+        """Write the participant with the messages it causes; with ``only_if_new`` only if no participant has this id
+        yet (then False and nothing written or published when one has)."""
+        ...
 
 
 class InboundLog(Protocol):

@@ -12,7 +12,7 @@ from servicekit.inbox import Unprocessable
 from servicekit.keyed_locks import KeyedLocks
 from servicekit.outbox import caused_by
 
-from ..domain.admission import ParticipantStatus, Verdict, decide
+from ..domain.admission import Admission, ParticipantStatus, Verdict, decide
 from ..domain.identity import participant_id_for
 from .outcomes import PRODUCER, outcome
 from .ports import EventRepository, InboundLog, ParticipantRepository
@@ -55,10 +55,16 @@ async def _admit(
     now: dt.datetime,
 ) -> OutcomeStatus:
     participant_id = participant_id_for(event.event_id, submission.source, submission.reference)
-    stored = await participants.get(participant_id)
     # A counter, because counting participants would read every participant document. It is raised after the
     # participant is written: a crash in between can let one more person in than the capacity, never fewer.
     admitted = await events.seats_taken(event.event_id) if event.capacity is not None else 0
+    # Most submissions are someone new: admit them as new with one insert, which fails when the id is taken (a new
+    # revision, a repeat, an erased reference). Only then is the stored participant read and decided on.
+    admission = decide(event, None, submission.revision, submission.registration, admitted=admitted, now=now)
+    if admission.verdict is Verdict.ADMIT and await _write(submission, cause, participant_id, participants, admission, new=True):
+        await events.take_seat(event.event_id)
+        return OutcomeStatus.ACCEPTED
+    stored = await participants.get(participant_id)
     admission = decide(event, stored, submission.revision, submission.registration, admitted=admitted, now=now)
     if admission.verdict in (Verdict.REFUSE, Verdict.STALE, Verdict.UNCHANGED):
         status = {
@@ -72,6 +78,18 @@ async def _admit(
             [outcome(cause, submission, status, revision=submission.revision, participant_id=known, reasons=admission.reasons)],
         )
         return status
+    status = await _write(submission, cause, participant_id, participants, admission, new=False)
+    if admission.verdict is Verdict.ADMIT:
+        await events.take_seat(event.event_id)
+    return status
+
+
+async def _write(
+    submission: RegistrationSubmitted, cause: Envelope, participant_id: str, participants: ParticipantRepository,
+    admission: Admission, *, new: bool,
+) -> OutcomeStatus | None:
+    """Store the admitted or updated participant with its fact and the sender's answer; None when ``new`` and the
+    participant exists already."""
     fields = dict(
         participant_id=participant_id, source=submission.source, reference=submission.reference,
         revision=submission.revision, registration=submission.registration,
@@ -81,15 +99,14 @@ async def _admit(
         fact, status = ParticipantRegistered(**fields), OutcomeStatus.ACCEPTED
     else:
         fact, status = ParticipantUpdated(**fields, changed_fields=tuple(admission.changed_fields)), OutcomeStatus.UPDATED
-    await participants.save(
-        event_id=event.event_id, participant_id=participant_id, source=submission.source,
+    written = await participants.save(
+        event_id=cause.event_id, participant_id=participant_id, source=submission.source,
         reference=submission.reference, status=ParticipantStatus.ACTIVE, revision=submission.revision,
         registration=submission.registration, unavailable_slot_ids=admission.unavailable_slot_ids,
         messages=[
             caused_by(cause, REGISTRATIONS, fact, producer=PRODUCER),
             outcome(cause, submission, status, revision=submission.revision, participant_id=participant_id),
         ],
+        only_if_new=new,
     )
-    if admission.verdict is Verdict.ADMIT:
-        await events.take_seat(event.event_id)
-    return status
+    return status if written else None
