@@ -72,16 +72,29 @@ class MongoProfiles:
 
 
 class MongoMatches:
+    """The matches, and a copy of every match of each event whose matches this replica has read in full (to build the
+    event's suggestion index), kept up to date by its own writes: deciding on a pair then needs no read. The copy is
+    sound because one replica handles all of an event's messages, and it is dropped whenever this replica gives up
+    partitions (``forget_copies``, ADR 0010), like the indexes."""
+
     def __init__(self, database: AsyncDatabase, relay: OutboxRelay) -> None:
         self.collection = database["matches"]
         self._relay = relay
+        self._copies: dict[str, dict[str, Match]] = {}  # event id -> pair key -> match
 
     async def ensure_indexes(self) -> None:
         await self.collection.create_index("event_id")
         await self.collection.create_index("people")
 
+    def forget_copies(self) -> None:
+        self._copies.clear()
+
     async def get(self, event_id: str, a: str, b: str) -> Match | None:
-        document = await self.collection.find_one({"_id": pair_key(event_id, a, b)})
+        key = pair_key(event_id, a, b)
+        copy = self._copies.get(event_id)
+        if copy is not None:
+            return copy.get(key)
+        document = await self.collection.find_one({"_id": key})
         return _match(document) if document else None
 
     async def save(self, event_id: str, match: Match, messages: Sequence[Outgoing]) -> None:
@@ -92,16 +105,28 @@ class MongoMatches:
             "arranged_by_operator": match.arranged_by_operator, "declined_by": match.declined_by,
             "updated_at": dt.datetime.now(dt.UTC),
         }
-        await self._relay.write(self.collection, key, messages, fields=state)
+        try:
+            await self._relay.write(self.collection, key, messages, fields=state)
+        except BaseException:
+            self._copies.pop(event_id, None)  # the write may or may not have happened: read the store next time
+            raise
+        if (copy := self._copies.get(event_id)) is not None:
+            copy[key] = match
 
     async def of_event(self, event_id: str) -> list[Match]:
-        return [_match(d) async for d in self.collection.find({"event_id": event_id})]
+        documents = [d async for d in self.collection.find({"event_id": event_id})]
+        self._copies[event_id] = {d["_id"]: _match(d) for d in documents}
+        return list(self._copies[event_id].values())
 
     async def involving(self, event_id: str, participant_id: str) -> list[Match]:
+        copy = self._copies.get(event_id)
+        if copy is not None:
+            return [m for m in copy.values() if participant_id in (m.requester, m.recipient)]
         return [_match(d) async for d in self.collection.find({"event_id": event_id, "people": participant_id})]
 
     async def forget_notes(self, participant_id: str) -> None:
         await self.collection.update_many({"people": participant_id}, {"$set": {"note": ""}})
+        self._copies.clear()  # an erasure is rare: read everything again rather than mend the copies
 
 
 def _match(document: dict[str, Any]) -> Match:

@@ -24,6 +24,7 @@ def register_consumers(
     lists = ListPublisher(suggestions, links)
     # The index of an event learns from all three topics: one replica reads all of an event's messages.
     runtime.keeps_event_state(indexes.forget_all)
+    runtime.keeps_event_state(matches.forget_copies)
     # Lists noted by registrations are announced once per batch, before the batch's offsets are committed.
     runtime.after_batch(lists.owed_lists)
 
