@@ -18,10 +18,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-from icalendar import Calendar, Event, vCalAddress
-
 from notifications.domain.changes import MeetingCancelled, MeetingChange
 from notifications.domain.event_info import EventInfo
+from notifications.domain.ical_text import content, line, local_time, text, utc_time
 from notifications.domain.language import resolve_language
 from notifications.domain.meeting_info import MeetingInfo, MeetingParty
 from notifications.domain.message_catalogue import MessageCatalogue, catalogue_for
@@ -52,15 +51,13 @@ def invitation(change: MeetingChange, *, recipient: Recipient, event: EventInfo,
     catalogue = catalogue_for(resolve_language(recipient.preferred_language))
     method: CalendarMethod = "CANCEL" if isinstance(change, MeetingCancelled) else "REQUEST"
     meeting = change.meeting
-    calendar = _calendar(method)
-    entry = _meeting_entry(meeting, recipient, event, catalogue, uid_domain, stamp=change.occurred_at)
-    entry.add("status", "CANCELLED" if method == "CANCEL" else "CONFIRMED")
-    for party in meeting.attendees:
-        entry.add("attendee", _attendee(party, is_facilitator=party is meeting.attending_facilitator))
-    calendar.add_component(vtimezone_for(event.zone, meeting.starts_at, meeting.ends_at))
-    calendar.add_component(entry)
+    entry = _meeting_entry(
+        meeting, recipient, event, catalogue, uid_domain, stamp=change.occurred_at,
+        status="CANCELLED" if method == "CANCEL" else "CONFIRMED",
+        attendees=[_attendee(party, is_facilitator=party is meeting.attending_facilitator) for party in meeting.attendees],
+    )
     filename = catalogue.text("calendar.invitation_filename", meeting_id=_filename_safe(meeting.meeting_id))
-    return CalendarFile(method, filename, calendar.to_ical())
+    return CalendarFile(method, filename, _calendar(method, vtimezone_for(event.zone, meeting.starts_at, meeting.ends_at), entry))
 
 
 def agenda_export(
@@ -70,23 +67,27 @@ def agenda_export(
     if not meetings:
         return None
     catalogue = catalogue_for(resolve_language(recipient.preferred_language))
-    calendar = _calendar("PUBLISH")
     ordered = sorted(meetings, key=lambda meeting: meeting.starts_at)
-    calendar.add_component(vtimezone_for(event.zone, ordered[0].starts_at, ordered[-1].ends_at))
-    for meeting in ordered:
-        entry = _meeting_entry(meeting, recipient, event, catalogue, uid_domain, stamp=stamp)
-        entry.add("status", "CONFIRMED")
-        calendar.add_component(entry)
-    return CalendarFile("PUBLISH", catalogue.text("calendar.agenda_filename"), calendar.to_ical())
+    entries = [
+        line
+        for meeting in ordered
+        for line in _meeting_entry(meeting, recipient, event, catalogue, uid_domain, stamp=stamp, status="CONFIRMED", attendees=[])
+    ]
+    zone = vtimezone_for(event.zone, ordered[0].starts_at, ordered[-1].ends_at)
+    return CalendarFile("PUBLISH", catalogue.text("calendar.agenda_filename"), _calendar("PUBLISH", zone, entries))
 
 
-def _calendar(method: CalendarMethod) -> Calendar:
-    calendar = Calendar()
-    calendar.add("prodid", PRODUCT_ID)
-    calendar.add("version", "2.0")
-    calendar.add("calscale", "GREGORIAN")
-    calendar.add("method", method)
-    return calendar
+def _calendar(method: CalendarMethod, vtimezone: Sequence[str], entries: Sequence[str]) -> bytes:
+    return content(
+        "BEGIN:VCALENDAR",
+        line("VERSION", "2.0"),
+        line("PRODID", text(PRODUCT_ID)),
+        line("CALSCALE", "GREGORIAN"),
+        line("METHOD", method),
+        *vtimezone,
+        *entries,
+        "END:VCALENDAR",
+    )
 
 
 def _meeting_entry(
@@ -97,21 +98,35 @@ def _meeting_entry(
     uid_domain: str,
     *,
     stamp: datetime,
-) -> Event:
-    entry = Event()
-    entry.add("uid", meeting_uid(meeting.meeting_id, uid_domain))
-    entry.add("sequence", meeting.version)
-    entry.add("dtstamp", stamp)
-    entry.add("dtstart", meeting.starts_at.astimezone(event.zone))
-    entry.add("dtend", meeting.ends_at.astimezone(event.zone))
-    entry.add("summary", _summary(meeting, recipient, catalogue))
-    entry.add("location", catalogue.text("calendar.location", venue=event.venue, table=meeting.table))
-    entry.add("description", _description(meeting, event, catalogue))
-    entry.add("transp", "OPAQUE")
-    organiser = vCalAddress(f"mailto:{event.organiser_email}")
-    organiser.params["CN"] = event.organiser_name
-    entry.add("organizer", organiser)
-    return entry
+    status: str,
+    attendees: Sequence[str],
+) -> list[str]:
+    return [
+        "BEGIN:VEVENT",
+        line("UID", text(meeting_uid(meeting.meeting_id, uid_domain))),
+        line("SEQUENCE", str(meeting.version)),
+        line("DTSTAMP", utc_time(stamp)),
+        _time("DTSTART", meeting.starts_at, event),
+        _time("DTEND", meeting.ends_at, event),
+        line("SUMMARY", text(_summary(meeting, recipient, catalogue))),
+        line("LOCATION", text(catalogue.text("calendar.location", venue=event.venue, table=meeting.table))),
+        line("DESCRIPTION", text(_description(meeting, event, catalogue))),
+        line("TRANSP", "OPAQUE"),
+        line("ORGANIZER", f"mailto:{event.organiser_email}", [("CN", event.organiser_name)]),
+        line("STATUS", status),
+        *attendees,
+        "END:VEVENT",
+    ]
+
+
+def _time(name: str, instant: datetime, event: EventInfo) -> str:
+    """Wall-clock time in the event's zone with its TZID; an event in UTC gets UTC's own form (``...Z``)."""
+    if event.zone.key in _UTC_ZONES:
+        return line(name, utc_time(instant))
+    return line(name, local_time(instant.astimezone(event.zone)), [("TZID", event.zone.key)])
+
+
+_UTC_ZONES = frozenset({"UTC", "Etc/UTC", "Etc/UCT", "Etc/Universal", "Etc/Zulu", "UCT", "Universal", "Zulu"})
 
 
 def _summary(meeting: MeetingInfo, recipient: Recipient, catalogue: MessageCatalogue) -> str:
@@ -137,15 +152,12 @@ def _description(meeting: MeetingInfo, event: EventInfo, catalogue: MessageCatal
     return "\n".join(lines)
 
 
-def _attendee(party: MeetingParty, *, is_facilitator: bool) -> vCalAddress:
+def _attendee(party: MeetingParty, *, is_facilitator: bool) -> str:
     # The meeting is already agreed on the platform: no reply is expected (RSVP=FALSE) and both have accepted.
-    attendee = vCalAddress(f"mailto:{party.email}")
-    attendee.params["CN"] = party.name
-    attendee.params["CUTYPE"] = "INDIVIDUAL"
-    attendee.params["ROLE"] = "OPT-PARTICIPANT" if is_facilitator else "REQ-PARTICIPANT"
-    attendee.params["PARTSTAT"] = "ACCEPTED"
-    attendee.params["RSVP"] = "FALSE"
-    return attendee
+    return line("ATTENDEE", f"mailto:{party.email}", [
+        ("CN", party.name), ("CUTYPE", "INDIVIDUAL"), ("ROLE", "OPT-PARTICIPANT" if is_facilitator else "REQ-PARTICIPANT"),
+        ("PARTSTAT", "ACCEPTED"), ("RSVP", "FALSE"),
+    ])
 
 
 def _filename_safe(text: str) -> str:

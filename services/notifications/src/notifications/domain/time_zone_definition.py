@@ -3,8 +3,8 @@
 icalendar can derive a VTIMEZONE from a zoneinfo zone (``Timezone.from_tzinfo``), but in the version we use it
 writes the onset of summer time as the local time *after* the jump (03:00 for Europe/Berlin) while RFC 5545
 (3.6.5, and its examples) reads an onset in the offset in force *before* it (02:00): a strict client would then
-move the switch by an hour. So the transitions are found here from zoneinfo itself and written with icalendar's
-components, one sub-component per transition, covering the years the invitation needs.
+move the switch by an hour. So the transitions are found here from zoneinfo itself, one observance per transition,
+covering the years the invitation needs.
 """
 
 from __future__ import annotations
@@ -14,47 +14,47 @@ from datetime import datetime, timedelta, timezone
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from icalendar import Timezone, TimezoneDaylight, TimezoneStandard
+from notifications.domain.ical_text import line, local_time, text, utc_offset
 
 _SCAN_STEP = timedelta(days=1)
 
 
-def vtimezone_for(zone: ZoneInfo, first: datetime, last: datetime) -> Timezone:
-    """A VTIMEZONE for ``zone`` valid from the start of ``first``'s year to the end of the year after ``last``.
+def vtimezone_for(zone: ZoneInfo, first: datetime, last: datetime) -> tuple[str, ...]:
+    """The content lines of a VTIMEZONE for ``zone`` valid from the start of ``first``'s year to the end of the year
+    after ``last``.
 
     A margin of whole years means a client that keeps the definition can still place a later reschedule right.
     """
-    first_year, end_year = first.astimezone(zone).year, last.astimezone(zone).year + 2
-    span_start = datetime(first_year, 1, 1, tzinfo=zone).astimezone(timezone.utc)
+    return _vtimezone(zone, first.astimezone(zone).year, last.astimezone(zone).year + 2)
 
-    definition = Timezone()
-    definition.add("tzid", zone.key)
+
+@lru_cache(maxsize=64)  # the same for every e-mail of an event, and found by scanning the years day by day
+def _vtimezone(zone: ZoneInfo, first_year: int, end_year: int) -> tuple[str, ...]:
+    span_start = datetime(first_year, 1, 1, tzinfo=zone).astimezone(timezone.utc)
+    lines = ["BEGIN:VTIMEZONE", line("TZID", text(zone.key))]
     initial = span_start.astimezone(zone)
-    definition.add_component(
-        _observance(initial, onset_local=initial.replace(tzinfo=None), offset_from=initial.utcoffset())
-    )
+    lines += _observance(initial, onset_local=initial.replace(tzinfo=None), offset_from=initial.utcoffset())
     for instant, offset_before in _transitions_of_years(zone, first_year, end_year):
         after = instant.astimezone(zone)
         onset_local = (instant + offset_before).replace(tzinfo=None)
-        definition.add_component(_observance(after, onset_local=onset_local, offset_from=offset_before))
-    return definition
+        lines += _observance(after, onset_local=onset_local, offset_from=offset_before)
+    return (*lines, "END:VTIMEZONE")
 
 
-def _observance(
-    local: datetime, *, onset_local: datetime, offset_from: timedelta | None
-) -> TimezoneStandard | TimezoneDaylight:
-    observance = TimezoneDaylight() if local.dst() else TimezoneStandard()
-    observance.add("dtstart", onset_local)
-    observance.add("tzoffsetfrom", offset_from)
-    observance.add("tzoffsetto", local.utcoffset())
-    observance.add("tzname", local.tzname())
-    return observance
+def _observance(local: datetime, *, onset_local: datetime, offset_from: timedelta | None) -> list[str]:
+    kind = "DAYLIGHT" if local.dst() else "STANDARD"
+    return [
+        f"BEGIN:{kind}",
+        line("DTSTART", local_time(onset_local)),
+        line("TZNAME", text(local.tzname() or "")),
+        line("TZOFFSETFROM", utc_offset(offset_from or timedelta(0))),
+        line("TZOFFSETTO", utc_offset(local.utcoffset() or timedelta(0))),
+        f"END:{kind}",
+    ]
 
 
-@lru_cache(maxsize=64)
 def _transitions_of_years(zone: ZoneInfo, first_year: int, end_year: int) -> tuple[tuple[datetime, timedelta], ...]:
-    """The transitions from the start of ``first_year`` to the start of ``end_year``: the same for every e-mail of an
-    event, and found by scanning day by day, so remembered."""
+    """The transitions from the start of ``first_year`` to the start of ``end_year`` (found by scanning day by day)."""
     start = datetime(first_year, 1, 1, tzinfo=zone).astimezone(timezone.utc)
     end = datetime(end_year, 1, 1, tzinfo=zone).astimezone(timezone.utc)
     return tuple(_transitions(zone, start, end))
