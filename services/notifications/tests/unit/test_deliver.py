@@ -589,7 +589,7 @@ async def test_an_agenda_holds_the_meetings_not_cancelled(platform):
 
 async def test_an_address_the_e_mail_cannot_carry_fails_that_delivery_only(platform):
     anna, jonas = await platform.person("Anna Schmidt"), await platform.person("Jonas Weber")
-    platform.directory.recipients[anna.participant_id] = replace(anna, email="anna.schmidt@bad..example")
+    platform.directory.recipients[anna.participant_id] = replace(anna, email="anna.schmidt@bücher..example")
     await platform.note(scheduled(anna, jonas), now=T0)
 
     await platform.run(T0 + SETTLE)

@@ -19,7 +19,7 @@ Types (frozen dataclasses; datetimes are timezone-aware, kept in UTC):
     Sender(address, domain, name=None)
 
 Composing:
-    compose(changes, *, recipient, event, sender, dedupe_key, now) -> Email(sender, recipient, data).parsed()
+    compose(changes, *, recipient, event, sender, dedupe_key, now) -> Email(sender, recipient, data, smtputf8).parsed()
     render_mail(changes, *, recipient, event) -> RenderedMail(language, subject, text, html)
     invitation(change, *, recipient, event, uid_domain) -> CalendarFile(method, filename, content)
     agenda_export(meetings, *, recipient, event, uid_domain, stamp) -> CalendarFile | None

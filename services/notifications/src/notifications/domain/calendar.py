@@ -69,9 +69,9 @@ def agenda_export(
     catalogue = catalogue_for(resolve_language(recipient.preferred_language))
     ordered = sorted(meetings, key=lambda meeting: meeting.starts_at)
     entries = [
-        line
+        entry_line
         for meeting in ordered
-        for line in _meeting_entry(meeting, recipient, event, catalogue, uid_domain, stamp=stamp, status="CONFIRMED", attendees=[])
+        for entry_line in _meeting_entry(meeting, recipient, event, catalogue, uid_domain, stamp=stamp, status="CONFIRMED", attendees=[])
     ]
     zone = vtimezone_for(event.zone, ordered[0].starts_at, ordered[-1].ends_at)
     return CalendarFile("PUBLISH", catalogue.text("calendar.agenda_filename"), _calendar("PUBLISH", zone, entries))
@@ -119,14 +119,14 @@ def _meeting_entry(
     ]
 
 
+_UTC_ZONES = frozenset({"UTC", "Etc/UTC", "Etc/UCT", "Etc/Universal", "Etc/Zulu", "UCT", "Universal", "Zulu"})
+
+
 def _time(name: str, instant: datetime, event: EventInfo) -> str:
     """Wall-clock time in the event's zone with its TZID; an event in UTC gets UTC's own form (``...Z``)."""
     if event.zone.key in _UTC_ZONES:
         return line(name, utc_time(instant))
     return line(name, local_time(instant.astimezone(event.zone)), [("TZID", event.zone.key)])
-
-
-_UTC_ZONES = frozenset({"UTC", "Etc/UTC", "Etc/UCT", "Etc/Universal", "Etc/Zulu", "UCT", "Universal", "Zulu"})
 
 
 def _summary(meeting: MeetingInfo, recipient: Recipient, catalogue: MessageCatalogue) -> str:

@@ -129,6 +129,8 @@ def travelling(address: str) -> str:
     local, _, domain = address.rpartition("@")
     if not local or any(ch.isspace() or ch in '<>"' for ch in address):
         raise ValueError(f"cannot write the address {address!r} into an e-mail")
+    if domain.isascii():
+        return address
     try:
         ascii_domain = idna.encode(domain, uts46=True).decode("ascii")
     except idna.IDNAError as exc:
