@@ -200,8 +200,9 @@ class Report:
         parts.append(table(["what (messages/s)", "rate", "÷ baseline"], rows, markdown))
         parts.append(para(
             "The ratio compares one service consuming one topic with the bare loop doing the same on the same broker "
-            "and store: registration handling RegistrationSubmitted (validate, event read, participant read, seat "
-            "count, participant write with its outbox, publish two messages, commit; the processed mark is written in "
+            "and store: registration handling RegistrationSubmitted (validate, event read, the participant inserted "
+            "with its outbox (read first only when the id is taken), seat count, publish two messages, commit; the "
+            "processed mark is written in "
             "batches and looked up only for messages from before the consumer took its partition; different people "
             "side by side, the bench's events have no capacity) against consume → one insert → one produce → commit, "
             "one message at a time."))
