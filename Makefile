@@ -22,7 +22,7 @@ test: .venv/.synced tools
 	@$(MAKE) --no-print-directory stack-up
 	@echo "[make] integration and end-to-end tests against the local stack"
 	@$(UV) run --frozen pytest -q -m "stack and not faults"
-	@echo "[make] fault tests: a killed service, a restarted broker (last: they restart parts of the stack)"
+	@echo "[make] fault tests: a killed service, a restarted broker, a second matching replica (last: they restart parts of the stack)"
 	@$(UV) run --frozen pytest -q -m faults
 
 # kcat is what docs/integrating.md shows integrators; a test runs the documented command with it.
