@@ -174,11 +174,12 @@ class LagSampler:
     def latest(self) -> LagSample:
         return self.samples[-1]
 
-    def has_committed_past(self, group: str, marks: dict[tuple[str, int], int]) -> bool:
-        """Whether ``group`` committed past every (topic, partition) → offset in ``marks`` of its topic."""
-        topic = group.split(".", 1)[1]
+    def has_committed_past(self, reader: str, marks: dict[tuple[str, int], int]) -> bool:
+        """Whether ``reader`` ('<service>.<topic>') committed past every (topic, partition) → offset in ``marks`` of
+        its topic."""
+        topic = reader.split(".", 1)[1]
         sample = self.latest()
-        return all(sample.positions.get((group, t, p), -1) > offset for (t, p), offset in marks.items() if t == topic)
+        return all(sample.positions.get((reader, t, p), -1) > offset for (t, p), offset in marks.items() if t == topic)
 
     async def stop(self) -> None:
         if self._task:

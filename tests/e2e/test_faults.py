@@ -5,12 +5,9 @@ matching comes and goes without matching answering from an out-of-date picture o
 from __future__ import annotations
 
 import asyncio
-import json
 import os
-import socket
 import subprocess
 import sys
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -24,6 +21,7 @@ from contracts.operator import PublishEvent
 from contracts.topics import PARTITIONS
 from support.kafka import BOOTSTRAP, envelope_bytes, publish_raw, random_event_id
 from support.mail import calendar_parts, wait_for_mail
+from support.processes import free_port, ready
 from support.samples import COLD_CHAIN_OFFER, SHELF_LIFE_REQUEST, event_draft, registration
 
 # Run last (a separate pytest run in `make test`): these tests kill and restart parts of the shared stack.
@@ -173,9 +171,7 @@ async def members_when(condition, timeout: float = 60.0) -> dict[str, dict[str, 
 
 
 def start_second_matching(log_path: Path) -> tuple[subprocess.Popen, int]:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     with log_path.open("ab") as log:
         process = subprocess.Popen(
             [str(ROOT / ".venv" / "bin" / "python"), "-m", "matching"], cwd=ROOT,
@@ -183,14 +179,6 @@ def start_second_matching(log_path: Path) -> tuple[subprocess.Popen, int]:
             start_new_session=True,
         )
     return process, port
-
-
-def ready(port: int) -> bool:
-    try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/ready", timeout=2) as response:
-            return json.loads(response.read())["ready"]
-    except (OSError, ValueError):
-        return False
 
 
 async def test_a_second_matching_replica_takes_whole_events_and_the_first_takes_them_back_up_to_date(
@@ -227,7 +215,7 @@ async def test_a_second_matching_replica_takes_whole_events_and_the_first_takes_
     second, port = start_second_matching(tmp_path / "matching-second.log")
     try:
         members = await members_when(lambda m: len(m) == 2, timeout=90)
-        assert await asyncio.to_thread(ready, port)
+        assert await asyncio.to_thread(ready, f"http://127.0.0.1:{port}/ready")
         for assignment in members.values():  # partition p of every topic with one replica
             assert len({frozenset(partitions) for partitions in assignment.values()}) == 1, members
         [new_member] = set(members) - {stack_member}

@@ -21,13 +21,12 @@ from typing import Any
 import structlog
 from pymongo import UpdateOne
 from pymongo.asynchronous.collection import AsyncCollection
-from pymongo.errors import DuplicateKeyError
 
 from contracts.base import Message
 from contracts.envelope import Envelope, new_envelope
 
 from .keyed_locks import KeyedLocks
-from .store import write_in_batches
+from .store import insert_new, write_in_batches
 
 log = structlog.get_logger()
 
@@ -128,9 +127,7 @@ class OutboxRelay:
         with its ``_id`` exists already: then nothing is written or published. The unique ``_id`` makes this an
         atomic compare-and-set on every store, FerretDB included."""
         outbox = outbox_fields(messages)
-        try:
-            await collection.insert_one({**document, **outbox})
-        except DuplicateKeyError:
+        if not await insert_new(collection, {**document, **outbox}):
             return False
         await self.after_write(collection, [(document["_id"], outbox)])
         return True

@@ -11,12 +11,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
-import json
 import os
-import socket
 import subprocess
 import time
-import urllib.request
 import uuid
 from collections import Counter
 from pathlib import Path
@@ -27,6 +24,7 @@ from aiosmtpd.controller import Controller
 
 from contracts.topics import EVENTS, MATCHES, OPERATOR_COMMANDS, PARTITIONS, REGISTRATIONS, SCHEDULE
 from support.kafka import BOOTSTRAP
+from support.processes import free_port, ready
 
 from notifications_stack import delivery_log, wait_for_log
 
@@ -35,12 +33,6 @@ pytestmark = pytest.mark.stack
 ROOT = Path(__file__).resolve().parents[4]
 CONSUMED = (EVENTS, REGISTRATIONS, MATCHES, SCHEDULE, OPERATOR_COMMANDS)
 UID_DOMAIN = "smtp-failures.test.example"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 class ScriptedMailServer:
@@ -84,14 +76,6 @@ async def start_at_the_end(group_prefix: str) -> None:
             await consumer.commit(ends)
         finally:
             await consumer.stop()
-
-
-def ready(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=2) as response:
-            return response.status == 200 and json.loads(response.read())["ready"]
-    except (OSError, ValueError):
-        return False
 
 
 class SecondProcess:

@@ -63,7 +63,7 @@ def utc_offset(value: timedelta) -> str:
 
 def fold(unfolded: str) -> str:
     """Lines longer than 75 octets continue on the next line after CRLF and a space, never inside a character."""
-    if len(unfolded) <= _FOLD_AT // 4 or len(unfolded.encode("utf-8")) <= _FOLD_AT:
+    if len(unfolded.encode("utf-8")) <= _FOLD_AT:
         return unfolded
     pieces, current, size, limit = [], [], 0, _FOLD_AT
     for ch in unfolded:
